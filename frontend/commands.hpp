@@ -1,0 +1,19 @@
+// The amber subcommands. Each lives in its own cmd_*.cpp and receives the
+// arguments after its name; it returns the process exit code and reports
+// errors by throwing UsageError or std::runtime_error (main prints one line).
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace amber::cli {
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+using Args = std::vector<std::string>;
+int cmd_run(const Args& args);
+int cmd_vectors(const Args& args);
+
+}  // namespace amber::cli

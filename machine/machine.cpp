@@ -1,0 +1,71 @@
+#include "machine/machine.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace amber {
+
+Machine::Machine(const MachineConfig& cfg) : cfg_(cfg), sched_(cfg.ticks_per_second) {
+    const ModelTraits& t = traits_of(cfg.cpu);
+    uint64_t bus_top = uint64_t(1) << t.address_bits;
+    if (cfg.ram_bytes == 0 || cfg.ram_bytes > 0xA0000 && cfg.ram_bytes != 0x100000)
+        throw std::invalid_argument(fmt::format("conventional RAM must be 1..640 KiB or exactly 1 MiB (got {} bytes)",
+                                                cfg.ram_bytes));
+    if (cfg.extended_ram_bytes && cfg.ram_bytes == 0x100000)
+        throw std::invalid_argument("extended RAM cannot be combined with a flat 1 MiB of RAM");
+    if (uint64_t(0x100000) + cfg.extended_ram_bytes > bus_top)
+        throw std::invalid_argument(fmt::format("{} MiB of RAM does not fit the {}'s {}-bit address bus",
+                                                (0x100000 + uint64_t(cfg.extended_ram_bytes)) >> 20, t.name,
+                                                t.address_bits));
+    mem_.add_ram(0, (cfg.ram_bytes + kPageMask) & ~kPageMask);
+    if (cfg.extended_ram_bytes) mem_.add_ram(0x100000, (cfg.extended_ram_bytes + kPageMask) & ~kPageMask);
+    if (!cfg.rom.empty()) {
+        if (cfg.rom.size() > 0x20000 || (cfg.rom.size() & kPageMask))
+            throw std::invalid_argument(fmt::format("firmware image must be a multiple of 4 KiB up to 128 KiB (got {} bytes)",
+                                                    cfg.rom.size()));
+        uint32_t size = static_cast<uint32_t>(cfg.rom.size());
+        if (cfg.ram_bytes <= 0x100000 - size) mem_.add_rom(0x100000 - size, cfg.rom);
+        if (bus_top > 0x100000) mem_.add_rom(static_cast<uint32_t>(bus_top - size), cfg.rom);
+    }
+    cpu_ = std::make_unique<Cpu>(cfg.cpu, mem_, io_);
+}
+
+void Machine::reset() {
+    for (auto& d : devices_) d->reset();
+    cpu_->reset();
+}
+
+void Machine::stop(StopReason reason, int exit_code, std::string message) {
+    if (stop_.reason == StopReason::None) stop_ = {reason, exit_code, 0, std::move(message)};
+    cpu_->request_stop();
+}
+
+RunResult Machine::run(uint64_t max_ticks) {
+    stop_ = {};
+    Cpu& cpu = *cpu_;
+    cpu.clear_stop();
+    uint64_t end = max_ticks == Scheduler::kNever ? Scheduler::kNever : cpu.ticks + max_ticks;
+    while (stop_.reason == StopReason::None) {
+        if (cpu.ticks >= end) {
+            stop_ = {StopReason::TickLimit, 0, 0, "tick limit reached"};
+            break;
+        }
+        uint64_t deadline = std::min(sched_.next_deadline(), end);
+        bool can_wake = (cpu.pending & (Cpu::kIrq | Cpu::kNmi)) ||
+                        (cpu.flags.if_() && sched_.next_deadline() != Scheduler::kNever);
+        if (cpu.halted && !can_wake) {
+            stop_ = {StopReason::HaltedForever, 0, 0,
+                     cpu.flags.if_() ? "CPU halted waiting for an interrupt that nothing will raise"
+                                     : "CPU halted with interrupts disabled"};
+            break;
+        }
+        cpu.run(deadline);
+        sched_.run_due(cpu.ticks);
+    }
+    stop_.ticks = cpu.ticks;
+    return stop_;
+}
+
+}  // namespace amber

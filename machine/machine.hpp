@@ -1,0 +1,78 @@
+// A whole virtual machine: CPU, physical memory, I/O bus, scheduler and the
+// devices wired to them. Everything a VM owns hangs off this object -- there
+// are no globals -- so several machines can live in one process.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cpu/cpu.hpp"
+#include "machine/device.hpp"
+#include "machine/io_bus.hpp"
+#include "machine/scheduler.hpp"
+#include "mmu/phys_memory.hpp"
+
+namespace amber {
+
+struct MachineConfig {
+    CpuModel cpu = CpuModel::i80286;
+    uint32_t ram_bytes = 640 * 1024;       // conventional RAM from address 0
+    uint32_t extended_ram_bytes = 0;       // RAM from 1 MiB up (286 and later)
+    std::vector<uint8_t> rom;              // firmware: mapped to end at 1 MiB and at the top of the bus
+    uint64_t ticks_per_second = 100'000'000;  // virtual instructions per guest second
+};
+
+enum class StopReason {
+    None,
+    GuestExit,       // the guest wrote the debug-exit port
+    HaltedForever,   // HLT with nothing that could ever wake the CPU
+    TickLimit,       // the requested amount of virtual time has run
+    TripleFault,
+    Requested,       // the user or the frontend asked to stop
+};
+
+struct RunResult {
+    StopReason reason = StopReason::None;
+    int exit_code = 0;
+    uint64_t ticks = 0;
+    std::string message;
+};
+
+class Machine {
+public:
+    explicit Machine(const MachineConfig& cfg);
+    Machine(const Machine&) = delete;
+    Machine& operator=(const Machine&) = delete;
+
+    Cpu& cpu() { return *cpu_; }
+    PhysMemory& memory() { return mem_; }
+    IoBus& io() { return io_; }
+    Scheduler& scheduler() { return sched_; }
+    const MachineConfig& config() const { return cfg_; }
+
+    // Takes ownership; devices are reset with the machine and destroyed with it.
+    template <typename D> D* add_device(std::unique_ptr<D> d) {
+        D* raw = d.get();
+        devices_.push_back(std::move(d));
+        return raw;
+    }
+    const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
+
+    void reset();
+    // Runs until a stop condition or until `max_ticks` more ticks have passed.
+    RunResult run(uint64_t max_ticks = Scheduler::kNever);
+    // Ends the current run() at the next instruction boundary (devices, frontend).
+    void stop(StopReason reason, int exit_code = 0, std::string message = {});
+
+private:
+    MachineConfig cfg_;
+    PhysMemory mem_;
+    IoBus io_;
+    Scheduler sched_;
+    std::unique_ptr<Cpu> cpu_;
+    std::vector<std::unique_ptr<Device>> devices_;
+    RunResult stop_{};
+};
+
+}  // namespace amber

@@ -1,0 +1,114 @@
+// The guest's physical address space: RAM, ROM and MMIO regions, 4 KiB pages.
+//
+// Every CPU's TLB, every DMA-capable device and every loader reaches guest
+// memory through this class. A page is one of: RAM (host pointer, writable),
+// ROM (host pointer, writes ignored), MMIO (a handler), or unmapped (reads
+// return all ones, writes are dropped). Pages that hold pre-decoded
+// instructions carry a "code" mark so that any write to them -- from a CPU
+// or a device -- first tells the code cache to drop what it decoded there.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mmu/endian.hpp"
+
+namespace amber {
+
+constexpr unsigned kPageBits = 12;
+constexpr uint32_t kPageSize = 1u << kPageBits;
+constexpr uint32_t kPageMask = kPageSize - 1;
+
+class MmioHandler {
+public:
+    virtual ~MmioHandler() = default;
+    // offset is relative to the region's base; size is 1, 2 or 4.
+    virtual uint32_t mmio_read(uint32_t offset, unsigned size) = 0;
+    virtual void mmio_write(uint32_t offset, uint32_t value, unsigned size) = 0;
+};
+
+// Told when a page marked as holding decoded code is about to be written.
+class CodeWriteListener {
+public:
+    virtual ~CodeWriteListener() = default;
+    virtual void code_page_written(uint32_t page_number) = 0;
+};
+
+struct PageSlot {
+    uint8_t* host = nullptr;        // RAM/ROM backing; null for MMIO and unmapped
+    MmioHandler* mmio = nullptr;    // MMIO handler, or null
+    uint32_t mmio_base = 0;         // physical base of the MMIO region
+    bool writable = false;          // RAM: true; ROM: false
+    bool has_code = false;          // pre-decoded instructions exist on this page
+};
+
+class PhysMemory {
+public:
+    PhysMemory();
+    PhysMemory(const PhysMemory&) = delete;
+    PhysMemory& operator=(const PhysMemory&) = delete;
+
+    // Regions must be page aligned and must not overlap what is mapped already.
+    void add_ram(uint32_t base, uint32_t size);
+    void add_rom(uint32_t base, std::span<const uint8_t> image);  // size rounded up to pages
+    void add_mmio(uint32_t base, uint32_t size, MmioHandler* handler);
+
+    // The slot for the page containing physical address pa (never null; an
+    // unmapped page yields a shared empty slot).
+    const PageSlot& slot(uint32_t pa) const {
+        const auto& leaf = dir_[pa >> 22];
+        return leaf ? (*leaf)[(pa >> kPageBits) & 1023] : unmapped_;
+    }
+
+    // Byte-granular access by physical address: the slow path used by TLB
+    // misses, devices (DMA) and loaders. Writes invalidate decoded code.
+    uint8_t read8(uint32_t pa) const;
+    void write8(uint32_t pa, uint8_t v);
+    template <typename T> T read(uint32_t pa) const;
+    template <typename T> void write(uint32_t pa, T v);
+    void read_block(uint32_t pa, std::span<uint8_t> out) const;
+    void write_block(uint32_t pa, std::span<const uint8_t> in);
+    // Loaders may write ROM too (e.g. to place a firmware image).
+    void load_image(uint32_t pa, std::span<const uint8_t> in);
+
+    void mark_code(uint32_t pa);
+    // Called before a write lands on a page marked as code (drops the mark).
+    void notify_code_write(uint32_t pa);
+    void set_code_listener(CodeWriteListener* l) { code_listener_ = l; }
+
+    uint64_t ram_bytes() const { return ram_bytes_; }
+
+private:
+    PageSlot* mutable_slot(uint32_t pa, bool create);
+    void check_free(uint32_t base, uint32_t size, const char* what);
+
+    std::array<std::unique_ptr<std::array<PageSlot, 1024>>, 1024> dir_;
+    std::vector<std::unique_ptr<uint8_t[]>> backing_;
+    PageSlot unmapped_{};
+    CodeWriteListener* code_listener_ = nullptr;
+    uint64_t ram_bytes_ = 0;
+};
+
+template <typename T>
+T PhysMemory::read(uint32_t pa) const {
+    const PageSlot& s = slot(pa);
+    if (s.host && (pa & kPageMask) <= kPageSize - sizeof(T)) return load_le<T>(s.host + (pa & kPageMask));
+    T v = 0;
+    for (unsigned i = 0; i < sizeof(T); ++i) v |= static_cast<T>(T(read8(pa + i)) << (8 * i));
+    return v;
+}
+
+template <typename T>
+void PhysMemory::write(uint32_t pa, T v) {
+    const PageSlot& s = slot(pa);
+    if (s.host && s.writable && !s.has_code && (pa & kPageMask) <= kPageSize - sizeof(T)) {
+        store_le<T>(s.host + (pa & kPageMask), v);
+        return;
+    }
+    for (unsigned i = 0; i < sizeof(T); ++i) write8(pa + i, static_cast<uint8_t>(v >> (8 * i)));
+}
+
+}  // namespace amber

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs Amber's build and test dependencies from Debian packages (only
+# what is missing), then configures and builds in ./build.
+# Usage: ./setup.sh            install + build
+#        ./setup.sh --no-build install only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config nasm
+  libcapstone-dev libfmt-dev libspdlog-dev libboost-program-options-dev
+  catch2 zlib1g-dev nlohmann-json3-dev
+  bochs bochsbios     # the benchmark's reference emulator
+  seabios             # BIOS and VGA BIOS images
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ "${1:-}" = "--no-build" ] && exit 0
+cmake -S . -B build -G Ninja >/dev/null
+cmake --build build
