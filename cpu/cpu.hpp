@@ -61,7 +61,7 @@ struct Segment {
     uint16_t attr = 0x93;  // descriptor access byte (+ D/B, G in bits 14/15 later)
 };
 
-class Cpu {
+class Cpu final : private CodeWriteListener {
 public:
     // Bits of `pending`.
     static constexpr uint32_t kIrq = 1u << 0;         // INTR line asserted
@@ -85,7 +85,17 @@ public:
 
     void request_stop() { pending |= kStop; }
     void clear_stop() { pending &= ~kStop; }
-    void set_irq(bool asserted) { asserted ? (pending |= kIrq) : (pending &= ~kIrq); }
+    // The INTR line. It only becomes pending while IF allows delivery, so a
+    // masked request costs nothing per instruction.
+    void set_irq(bool asserted) {
+        irq_line_ = asserted;
+        sync_irq_pending();
+    }
+    void sync_irq_pending() { (irq_line_ && flags.if_()) ? (pending |= kIrq) : (pending &= ~kIrq); }
+    // Interrupts stay blocked until the next instruction has executed (STI, MOV SS).
+    void inhibit_interrupts_one_insn() { irq_inhibit_tick_ = ticks + 1; }
+    // Ticks a repeated string instruction may still use before yielding.
+    uint64_t tick_budget() const { return deadline_ > ticks ? deadline_ - ticks : 1; }
     void set_interrupt_source(InterruptSource* s) { irq_source_ = s; }
 
     // ---- architectural state (public: handlers, debugger and tests use it) ----
@@ -99,8 +109,8 @@ public:
         uint16_t limit = 0x3FF;
     } idtr;
     bool halted = false;
+    bool shutdown = false;    // triple fault: the CPU stopped until reset
     uint64_t ticks = 0;       // virtual time: instructions + string iterations
-    uint64_t retired = 0;     // whole instructions completed
     uint32_t pending = 0;
 
     const ModelTraits& traits() const { return *traits_; }
@@ -208,6 +218,7 @@ public:
     // Real-mode interrupt/exception entry through the IVT.
     void interrupt(uint8_t vector, uint32_t return_eip);
     [[noreturn]] void fault(uint8_t vector) { throw CpuFault{vector}; }
+    [[noreturn]] void fault_segment(unsigned sr);  // #SS for the stack segment, #GP otherwise
     // The FLAGS word as PUSHF stores it, and the POPF/IRET write of it.
     uint16_t flags_image() const { return static_cast<uint16_t>(flags.get() | traits_->flags_fixed_one); }
     void write_flags16(uint16_t v);
@@ -230,6 +241,8 @@ private:
     void execute_one_uncached();
     void service_pending();
     void deliver(const CpuFault& f);
+    void execute_block(const Block& b);
+    void code_page_written(uint32_t page_number) override;
 
     const ModelTraits* traits_;
     PhysMemory& mem_;
@@ -237,10 +250,11 @@ private:
     Tlb tlb_;
     CodeCache cache_;
     InterruptSource* irq_source_ = nullptr;
+    bool irq_line_ = false;
+    uint64_t deadline_ = 0;
     uint32_t addr_mask_;
     bool a20_ = true;
     uint64_t irq_inhibit_tick_ = ~uint64_t(0);  // STI / MOV SS shadow
-    unsigned fault_depth_ = 0;
 
     friend struct CpuInternals;
 };

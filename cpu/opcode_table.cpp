@@ -1,0 +1,42 @@
+#include "cpu/opcode_table.hpp"
+
+
+#include "cpu/cpu.hpp"
+
+namespace amber {
+
+namespace {
+
+void invalid_opcode(Cpu& c, const Insn&) { c.fault(vec::UD); }
+
+OpTable build(CpuModel model) {
+    OpTable t;
+    OpTableBuilder b(t, traits_of(model));
+    b.set_invalid(&invalid_opcode);
+    register_alu_ops(b);
+    register_shift_ops(b);
+    register_muldiv_ops(b);
+    register_data_ops(b);
+    register_stack_ops(b);
+    register_control_ops(b);
+    register_string_ops(b);
+    register_bcd_ops(b);
+    register_misc_ops(b);
+    return t;
+}
+
+}  // namespace
+
+const OpTable& op_table(CpuModel model) {
+    // One immutable table per model, built on first use (thread-safe statics).
+    switch (model) {
+    case CpuModel::i8086: { static const OpTable t = build(CpuModel::i8086); return t; }
+    case CpuModel::i80286: { static const OpTable t = build(CpuModel::i80286); return t; }
+    case CpuModel::i386: { static const OpTable t = build(CpuModel::i386); return t; }
+    case CpuModel::i486: { static const OpTable t = build(CpuModel::i486); return t; }
+    }
+    static const OpTable t = build(CpuModel::i80286);
+    return t;
+}
+
+}  // namespace amber

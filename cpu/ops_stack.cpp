@@ -1,0 +1,121 @@
+// Stack instructions: PUSH POP (registers, segments, memory, immediates),
+// PUSHF POPF, PUSHA POPA, ENTER LEAVE, and BOUND.
+#include "cpu/ops_common.hpp"
+
+namespace amber {
+namespace {
+using namespace ops;
+
+template <typename T> void push_r(Cpu& c, const Insn& i) {
+    // The 8086 pushes SP after decrementing it; the 186 and later push the old value.
+    if (i.reg == ESP && !c.traits().push_sp_old_value) {
+        c.push<T>(static_cast<T>(c.reg<T>(ESP) - sizeof(T)));
+        return;
+    }
+    c.push<T>(c.reg<T>(i.reg));
+}
+template <typename T> void pop_r(Cpu& c, const Insn& i) { c.set_reg<T>(i.reg, c.pop<T>()); }
+
+template <unsigned Sr> void push_sreg(Cpu& c, const Insn&) { c.push<uint16_t>(c.seg[Sr].selector); }
+template <unsigned Sr> void pop_sreg(Cpu& c, const Insn&) {
+    c.load_segment(Sr, c.pop<uint16_t>());
+    if (Sr == SS) c.inhibit_interrupts_one_insn();
+}
+
+template <typename T> void push_e(Cpu& c, const Insn& i) {
+    if (!i.is_mem() && i.rm == ESP && !c.traits().push_sp_old_value) {
+        c.push<T>(static_cast<T>(c.reg<T>(ESP) - sizeof(T)));
+        return;
+    }
+    c.push<T>(read_rm<T>(c, i));
+}
+template <typename T> void pop_e(Cpu& c, const Insn& i) {
+    // Read first, store, then move SP: a faulting store leaves SP unchanged.
+    T v = c.read_mem<T>(SS, c.r[ESP] & 0xFFFF);
+    write_rm<T>(c, i, v);
+    c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[ESP] + sizeof(T)));
+}
+template <typename T> void push_i(Cpu& c, const Insn& i) { c.push<T>(static_cast<T>(i.imm)); }
+
+void pushf(Cpu& c, const Insn&) { c.push<uint16_t>(c.flags_image()); }
+void popf(Cpu& c, const Insn&) { c.write_flags16(c.pop<uint16_t>()); }
+
+template <typename T> void pusha(Cpu& c, const Insn&) {
+    T sp = c.reg<T>(ESP);
+    for (unsigned n : {EAX, ECX, EDX, EBX}) c.push<T>(c.reg<T>(n));
+    c.push<T>(sp);
+    for (unsigned n : {EBP, ESI, EDI}) c.push<T>(c.reg<T>(n));
+}
+template <typename T> void popa(Cpu& c, const Insn&) {
+    for (unsigned n : {EDI, ESI, EBP}) c.set_reg<T>(n, c.pop<T>());
+    c.pop<T>();  // the stored SP is skipped
+    for (unsigned n : {EBX, EDX, ECX, EAX}) c.set_reg<T>(n, c.pop<T>());
+}
+
+template <typename T> void enter(Cpu& c, const Insn& i) {
+    unsigned level = i.imm2 & 0x1F;
+    c.push<T>(c.reg<T>(EBP));
+    T frame = c.reg<T>(ESP);
+    if (level > 0) {
+        for (unsigned k = 1; k < level; ++k) {
+            c.set_reg<uint16_t>(EBP, static_cast<uint16_t>(c.r[EBP] - sizeof(T)));
+            c.push<T>(c.read_mem<T>(SS, c.r[EBP] & 0xFFFF));
+        }
+        c.push<T>(frame);
+    }
+    c.set_reg<T>(EBP, frame);
+    c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[ESP] - (i.imm & 0xFFFF)));
+}
+template <typename T> void leave(Cpu& c, const Insn&) {
+    c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[EBP]));
+    c.set_reg<T>(EBP, c.pop<T>());
+}
+
+template <typename T> void bound(Cpu& c, const Insn& i) {
+    if (!i.is_mem()) c.fault(vec::UD);
+    using S = Signed<T>;
+    uint32_t off = c.ea(i);
+    S lo = S(c.read_mem<T>(i.seg, off));
+    S hi = S(c.read_mem<T>(i.seg, (off + sizeof(T)) & (i.a32() ? ~0u : 0xFFFFu)));
+    S idx = S(c.reg<T>(i.reg));
+    if (idx < lo || idx > hi) c.fault(vec::BR);
+}
+
+}  // namespace
+
+void register_stack_ops(OpTableBuilder& b) {
+    for (uint16_t r = 0; r < 8; ++r) {
+        b.op(0x50 + r, "push", kNone, AMBER_SIZED(push_r));
+        b.op(0x58 + r, "pop", kNone, AMBER_SIZED(pop_r));
+    }
+    b.op(0x06, "push", kNone, &push_sreg<ES>);
+    b.op(0x07, "pop", kNone, &pop_sreg<ES>);
+    b.op(0x0E, "push", kNone, &push_sreg<CS>);
+    b.op(0x16, "push", kNone, &push_sreg<SS>);
+    b.op(0x17, "pop", kNone, &pop_sreg<SS>, nullptr, op_flag::kEndsBlock);
+    b.op(0x1E, "push", kNone, &push_sreg<DS>);
+    b.op(0x1F, "pop", kNone, &pop_sreg<DS>);
+    if (!b.model.has_186_ops) b.op(0x0F, "pop", kNone, &pop_sreg<CS>, nullptr, op_flag::kEndsBlock);  // 8086 POP CS
+
+    b.group(0xFF, 6, "push", kM, AMBER_SIZED(push_e));
+    b.group(0xFF, 7, "push", kM, AMBER_SIZED(push_e));  // undocumented alias of /6
+    // 8F: /0 is POP; the other reg values behave the same on the 8086 and 286.
+    for (uint8_t reg = 0; reg < 8; ++reg) {
+        if (reg != 0 && b.model.model >= CpuModel::i386) break;
+        b.group(0x8F, reg, "pop", kM, AMBER_SIZED(pop_e));
+    }
+    b.op(0x9C, "pushf", kNone, &pushf);
+    b.op(0x9D, "popf", kNone, &popf, nullptr, op_flag::kEndsBlock);
+
+    if (b.model.has_186_ops) {
+        b.op(0x60, "pusha", kNone, AMBER_SIZED(pusha));
+        b.op(0x61, "popa", kNone, AMBER_SIZED(popa));
+        b.op(0x62, "bound", kM, AMBER_SIZED(bound));
+        b.op(0x68, "push", I(Imm::Iz), AMBER_SIZED(push_i));
+        b.op(0x6A, "push", I(Imm::Ibs), AMBER_SIZED(push_i));
+        b.op(0xC8, "enter", I(Imm::IwIb), AMBER_SIZED(enter));
+        b.op(0xC9, "leave", kNone, AMBER_SIZED(leave));
+    }
+}
+
+}  // namespace amber

@@ -1,0 +1,96 @@
+// String instructions MOVS CMPS STOS LODS SCAS INS OUTS, with REP/REPE/REPNE.
+// A repeated instruction runs as many iterations as the tick budget allows
+// and otherwise re-executes itself, so interrupts and timers still land
+// between iterations, as on the hardware.
+#include "cpu/ops_common.hpp"
+
+namespace amber {
+namespace {
+using namespace ops;
+
+enum class Str { Movs, Cmps, Stos, Lods, Scas, Ins, Outs };
+
+// Advances an index register (SI or DI) by one element in the DF direction.
+template <typename T> void advance(Cpu& c, const Insn& i, unsigned reg) {
+    uint32_t step = c.flags.df() ? uint32_t(-int32_t(sizeof(T))) : sizeof(T);
+    if (i.a32()) c.r[reg] += step;
+    else c.set_reg<uint16_t>(reg, static_cast<uint16_t>(c.r[reg] + step));
+}
+inline uint32_t index_of(const Cpu& c, const Insn& i, unsigned reg) { return i.a32() ? c.r[reg] : c.r[reg] & 0xFFFF; }
+
+template <Str op, typename T> void iteration(Cpu& c, const Insn& i) {
+    if constexpr (op == Str::Movs) {
+        c.write_mem<T>(ES, index_of(c, i, EDI), c.read_mem<T>(i.seg, index_of(c, i, ESI)));
+        advance<T>(c, i, ESI);
+        advance<T>(c, i, EDI);
+    } else if constexpr (op == Str::Cmps) {
+        T a = c.read_mem<T>(i.seg, index_of(c, i, ESI));
+        T b = c.read_mem<T>(ES, index_of(c, i, EDI));
+        c.flags.lazy(Flags::Op::Sub, a, b, T(a - b));
+        advance<T>(c, i, ESI);
+        advance<T>(c, i, EDI);
+    } else if constexpr (op == Str::Stos) {
+        c.write_mem<T>(ES, index_of(c, i, EDI), acc<T>(c));
+        advance<T>(c, i, EDI);
+    } else if constexpr (op == Str::Lods) {
+        c.set_reg<T>(EAX, c.read_mem<T>(i.seg, index_of(c, i, ESI)));
+        advance<T>(c, i, ESI);
+    } else if constexpr (op == Str::Scas) {
+        T a = acc<T>(c);
+        T b = c.read_mem<T>(ES, index_of(c, i, EDI));
+        c.flags.lazy(Flags::Op::Sub, a, b, T(a - b));
+        advance<T>(c, i, EDI);
+    } else if constexpr (op == Str::Ins) {
+        T v = c.io_in<T>(static_cast<uint16_t>(c.r[EDX]));
+        c.write_mem<T>(ES, index_of(c, i, EDI), v);
+        advance<T>(c, i, EDI);
+    } else {
+        c.io_out<T>(static_cast<uint16_t>(c.r[EDX]), c.read_mem<T>(i.seg, index_of(c, i, ESI)));
+        advance<T>(c, i, ESI);
+    }
+}
+
+template <Str op, typename T> void string_insn(Cpu& c, const Insn& i) {
+    using namespace insn_flag;
+    if (!(i.flags & (kRep | kRepne))) {
+        iteration<op, T>(c, i);
+        return;
+    }
+    const uint32_t mask = i.a32() ? ~0u : 0xFFFFu;
+    constexpr bool compares = op == Str::Cmps || op == Str::Scas;
+    const bool until_equal = i.flags & kRepne;  // REPNE stops on ZF=1, REPE on ZF=0
+    uint64_t budget = c.tick_budget();
+    uint64_t done = 0;
+    while ((c.r[ECX] & mask) != 0) {
+        iteration<op, T>(c, i);
+        c.r[ECX] = (c.r[ECX] & ~mask) | ((c.r[ECX] - 1) & mask);
+        ++done;
+        if (compares && c.flags.zf() == until_equal) break;
+        if (done >= budget && (c.r[ECX] & mask) != 0) {
+            c.next_eip = c.eip;  // out of time: resume this instruction later
+            break;
+        }
+    }
+    if (done > 1) c.ticks += done - 1;  // the run loop counts the first
+}
+
+template <Str op> void register_string(OpTableBuilder& b, uint16_t opcode, const char* name) {
+    b.op(opcode, name, kNone, &string_insn<op, uint8_t>, nullptr, op_flag::kString);
+    b.op(opcode + 1, name, kNone, &string_insn<op, uint16_t>, &string_insn<op, uint32_t>, op_flag::kString);
+}
+
+}  // namespace
+
+void register_string_ops(OpTableBuilder& b) {
+    register_string<Str::Movs>(b, 0xA4, "movs");
+    register_string<Str::Cmps>(b, 0xA6, "cmps");
+    register_string<Str::Stos>(b, 0xAA, "stos");
+    register_string<Str::Lods>(b, 0xAC, "lods");
+    register_string<Str::Scas>(b, 0xAE, "scas");
+    if (b.model.has_186_ops) {
+        register_string<Str::Ins>(b, 0x6C, "ins");
+        register_string<Str::Outs>(b, 0x6E, "outs");
+    }
+}
+
+}  // namespace amber
