@@ -283,10 +283,7 @@ void Cpu::run(uint64_t deadline) {
             service_pending();
             if (pending & kStop) return;
         }
-        if (halted) {
-            ticks = deadline_;  // idle: skip straight to the next event
-            return;
-        }
+        if (halted) return;  // the machine decides how long to idle
         cache_.release_retired();
         try {
             if (Block* b = current_block()) execute_block(*b);

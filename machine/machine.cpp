@@ -61,7 +61,12 @@ RunResult Machine::run(uint64_t max_ticks) {
                                      : "CPU halted with interrupts disabled"};
             break;
         }
-        cpu.run(deadline);
+        if (cpu.halted && !(cpu.pending & (Cpu::kIrq | Cpu::kNmi))) cpu.ticks = deadline;  // idle until the next event
+        else cpu.run(deadline);
+        if (cpu.shutdown) {
+            stop_ = {StopReason::TripleFault, 0, 0, "triple fault: the CPU shut down"};
+            break;
+        }
         sched_.run_due(cpu.ticks);
     }
     stop_.ticks = cpu.ticks;
