@@ -276,6 +276,28 @@ void Cpu::execute_block(const Block& b) {
     }
 }
 
+// The instrumented loop: the hook sees every instruction boundary; the
+// instruction still comes from the code cache and runs the same handler.
+void Cpu::execute_one_traced() {
+    insn_hook_(*this);
+    if (pending & kStop) return;
+    execute_one_cached();
+}
+
+// One instruction: the first of the block at CS:EIP (or decoded uncached).
+void Cpu::execute_one_cached() {
+    Block* b = current_block();
+    if (!b) {
+        execute_one_uncached();
+        return;
+    }
+    const Insn& i = b->insns.front();
+    next_eip = (eip + i.len) & ip_mask();
+    i.fn(*this, i);
+    eip = next_eip;
+    ++ticks;
+}
+
 void Cpu::run(uint64_t deadline) {
     deadline_ = deadline;
     while (ticks < deadline_) {
@@ -286,7 +308,8 @@ void Cpu::run(uint64_t deadline) {
         if (halted) return;  // the machine decides how long to idle
         cache_.release_retired();
         try {
-            if (Block* b = current_block()) execute_block(*b);
+            if (insn_hook_) execute_one_traced();
+            else if (Block* b = current_block()) execute_block(*b);
             else execute_one_uncached();
         } catch (const CpuFault& f) {
             deliver(f);
@@ -300,16 +323,7 @@ void Cpu::step() {
     if (pending) service_pending();
     cache_.release_retired();
     try {
-        Block* b = current_block();
-        if (!b) {
-            execute_one_uncached();
-            return;
-        }
-        const Insn& i = b->insns.front();
-        next_eip = (eip + i.len) & ip_mask();
-        i.fn(*this, i);
-        eip = next_eip;
-        ++ticks;
+        execute_one_cached();
     } catch (const CpuFault& f) {
         deliver(f);
     }

@@ -11,6 +11,7 @@
 // one word, `pending`, tested once per instruction.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "cpu/code_cache.hpp"
@@ -82,6 +83,11 @@ public:
     // string instruction), delivering a fault it raises. Used by the vector
     // runner and single-stepping; goes through the same decoder and handlers.
     void step();
+
+    // Called before every instruction while set (tracing, debugging). Setting
+    // it selects a separate, slower run loop; the fast loop never checks it.
+    using InsnHook = std::function<void(Cpu&)>;
+    void set_insn_hook(InsnHook hook) { insn_hook_ = std::move(hook); }
 
     void request_stop() { pending |= kStop; }
     void clear_stop() { pending &= ~kStop; }
@@ -242,6 +248,8 @@ private:
     void service_pending();
     void deliver(const CpuFault& f);
     void execute_block(const Block& b);
+    void execute_one_traced();
+    void execute_one_cached();
     void code_page_written(uint32_t page_number) override;
 
     const ModelTraits* traits_;
@@ -252,6 +260,7 @@ private:
     InterruptSource* irq_source_ = nullptr;
     bool irq_line_ = false;
     uint64_t deadline_ = 0;
+    InsnHook insn_hook_;
     uint32_t addr_mask_;
     bool a20_ = true;
     uint64_t irq_inhibit_tick_ = ~uint64_t(0);  // STI / MOV SS shadow
