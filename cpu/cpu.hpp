@@ -197,6 +197,15 @@ public:
         }
         write_lin_slow<T>(lin, v);
     }
+    // Host pointer for a whole page-internal access, or null when the page
+    // needs the slow path (MMIO, ROM writes, code pages). Used by bulk paths.
+    uint8_t* host_pointer(uint32_t lin, bool write) {
+        TlbEntry* e = &tlb_.entry(lin);
+        uint32_t page = lin & ~kPageMask;
+        if ((write ? e->write_tag : e->read_tag) != page) e = &fill_tlb(lin);
+        if ((write ? e->write_tag : e->read_tag) != page) return nullptr;
+        return e->host_page + (lin & kPageMask);
+    }
     // Linear -> physical for the current mode (no paging yet: A20 and bus width).
     uint32_t translate(uint32_t lin) const { return lin & addr_mask_; }
     void set_a20(bool enabled);

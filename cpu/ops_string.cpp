@@ -2,6 +2,9 @@
 // A repeated instruction runs as many iterations as the tick budget allows
 // and otherwise re-executes itself, so interrupts and timers still land
 // between iterations, as on the hardware.
+#include <algorithm>
+#include <cstring>
+
 #include "cpu/ops_common.hpp"
 
 namespace amber {
@@ -50,6 +53,39 @@ template <Str op, typename T> void iteration(Cpu& c, const Insn& i) {
     }
 }
 
+// REP MOVS/STOS forward, 16-bit addressing: as many elements as fit in the
+// current pages, the segment limits and the 16-bit index range, done through
+// host pointers. Returns the number of elements done (0: use the slow loop).
+template <Str op, typename T> uint32_t bulk(Cpu& c, const Insn& i, uint32_t count, uint64_t budget) {
+    if (i.a32() || c.flags.df()) return 0;
+    auto room = [&](unsigned sr, uint32_t off) -> uint32_t {
+        const Segment& s = c.seg[sr];
+        if (off > s.limit) return 0;
+        uint32_t lin = s.base + off;
+        uint64_t bytes = std::min<uint64_t>({0x10000u - off, uint64_t(s.limit) - off + 1, kPageSize - (lin & kPageMask)});
+        return static_cast<uint32_t>(bytes / sizeof(T));
+    };
+    uint32_t di = c.r[EDI] & 0xFFFF, si = c.r[ESI] & 0xFFFF;
+    uint64_t n = std::min<uint64_t>({count, budget, room(ES, di)});
+    if constexpr (op == Str::Movs) n = std::min<uint64_t>(n, room(i.seg, si));
+    if (n < 2) return 0;
+    uint8_t* dst = c.host_pointer(c.seg[ES].base + di, true);
+    if (!dst) return 0;
+    const size_t bytes = size_t(n) * sizeof(T);
+    if constexpr (op == Str::Stos) {
+        T v = acc<T>(c);
+        for (size_t k = 0; k < bytes; k += sizeof(T)) store_le<T>(dst + k, v);
+    } else {
+        const uint8_t* src = c.host_pointer(c.seg[i.seg].base + si, false);
+        if (!src) return 0;
+        if (src + bytes <= dst || dst + bytes <= src) std::memcpy(dst, src, bytes);
+        else for (size_t k = 0; k < bytes; ++k) dst[k] = src[k];  // overlap: element order matters
+        c.set_reg<uint16_t>(ESI, static_cast<uint16_t>(si + bytes));
+    }
+    c.set_reg<uint16_t>(EDI, static_cast<uint16_t>(di + bytes));
+    return static_cast<uint32_t>(n);
+}
+
 template <Str op, typename T> void string_insn(Cpu& c, const Insn& i) {
     using namespace insn_flag;
     if (!(i.flags & (kRep | kRepne))) {
@@ -61,15 +97,21 @@ template <Str op, typename T> void string_insn(Cpu& c, const Insn& i) {
     const bool until_equal = i.flags & kRepne;  // REPNE stops on ZF=1, REPE on ZF=0
     uint64_t budget = c.tick_budget();
     uint64_t done = 0;
+    if constexpr (op == Str::Movs || op == Str::Stos) {
+        while (uint32_t n = bulk<op, T>(c, i, c.r[ECX] & mask, budget - done)) {
+            c.r[ECX] = (c.r[ECX] & ~mask) | ((c.r[ECX] - n) & mask);
+            done += n;
+        }
+    }
     while ((c.r[ECX] & mask) != 0) {
+        if (done >= budget) {
+            c.next_eip = c.eip;  // out of time: resume this instruction later
+            break;
+        }
         iteration<op, T>(c, i);
         c.r[ECX] = (c.r[ECX] & ~mask) | ((c.r[ECX] - 1) & mask);
         ++done;
         if (compares && c.flags.zf() == until_equal) break;
-        if (done >= budget && (c.r[ECX] & mask) != 0) {
-            c.next_eip = c.eip;  // out of time: resume this instruction later
-            break;
-        }
     }
     if (done > 1) c.ticks += done - 1;  // the run loop counts the first
 }
