@@ -1,0 +1,13 @@
+// ROM images built into the amber binary (assembled from roms/*.asm at
+// build time, never committed as binaries).
+#pragma once
+#include <cstdint>
+#include <span>
+
+namespace amber::roms {
+
+// The embedded default guest (roms/default_guest.asm): a 64 KiB ROM with a
+// small serial monitor that runs on the bare machine, no BIOS needed.
+std::span<const uint8_t> default_guest();
+
+}  // namespace amber::roms
