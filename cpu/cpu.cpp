@@ -114,7 +114,8 @@ template <typename T> void Cpu::write_mem_edge(unsigned sr, uint32_t off, T v) {
 }
 
 void Cpu::fault_segment(unsigned sr) {
-    throw CpuFault{sr == SS ? vec::SS : vec::GP, traits_->model >= CpuModel::i386, 0};
+    bool stack = sr == SS && !traits_->overrun_is_gp;
+    throw CpuFault{stack ? vec::SS : vec::GP, traits_->model >= CpuModel::i386, 0};
 }
 
 template uint8_t Cpu::read_lin_slow<uint8_t>(uint32_t);

@@ -181,7 +181,7 @@ DecodeStatus decode(const OpTable& table, const ModelTraits& model, bool code32,
             out.flags |= kEndsBlock;
     }
     if (model.max_insn_length && length > model.max_insn_length) {
-        out.fn = table.invalid;  // over-long instructions fault like undefined ones
+        out.fn = table.too_long;
         out.flags |= kEndsBlock;
     }
     return DecodeStatus::Ok;

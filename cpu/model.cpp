@@ -5,10 +5,11 @@ namespace amber {
 namespace {
 // flags: CF=0, PF=2, AF=4, ZF=6, SF=7, TF=8, IF=9, DF=10, OF=11, IOPL=12-13, NT=14
 constexpr ModelTraits kModels[] = {
-    {CpuModel::i8086, "8086", false, false, false, false, false, false, 0, 20, 0xF002, 0x0FD5},
-    {CpuModel::i80286, "80286", true, true, true, true, true, true, 10, 24, 0x0002, 0x0FD5},
-    {CpuModel::i386, "386", true, true, true, true, true, true, 15, 32, 0x0002, 0x7FD5},
-    {CpuModel::i486, "486", true, true, true, true, true, true, 15, 32, 0x0002, 0x7FD5},
+    // model   name  186ops  #UD   PUSHSP shmask #DEat  wrapGP maxlen strfault GP-all bus flags1  flagsW
+    {CpuModel::i8086, "8086", false, false, false, false, false, false, 0, false, false, 20, 0xF002, 0x0FD5},
+    {CpuModel::i80286, "80286", true, true, true, true, true, true, 10, true, true, 24, 0x0002, 0x0FD5},
+    {CpuModel::i386, "386", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5},
+    {CpuModel::i486, "486", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5},
 };
 }  // namespace
 

@@ -18,7 +18,10 @@ struct ModelTraits {
     bool shift_count_masked;   // shift/rotate counts are masked to 5 bits
     bool div_fault_at_insn;    // #DE returns to the faulting DIV (8086: to the next one)
     bool segment_wrap_faults;  // a word at offset 0xFFFF faults (8086: wraps to 0)
-    unsigned max_insn_length;  // longer instructions fault (0: unlimited on the 8086)
+    unsigned max_insn_length;  // longer instructions raise #GP (0: unlimited on the 8086)
+    bool string_fault_advances; // 286: a string access that overruns its segment
+                                // still advances its pointer (and a REP's count)
+    bool overrun_is_gp;         // 286 real mode: every segment overrun is INT 13, even on SS
     uint32_t address_bits;     // width of the physical address bus
     uint16_t flags_fixed_one;  // FLAGS bits that always read as one in real mode
     uint16_t flags_writable;   // FLAGS bits POPF can change in real mode

@@ -8,11 +8,13 @@ namespace amber {
 namespace {
 
 void invalid_opcode(Cpu& c, const Insn&) { c.fault(vec::UD); }
+void instruction_too_long(Cpu&, const Insn&) { throw CpuFault{vec::GP, true, 0}; }
 
 OpTable build(CpuModel model) {
     OpTable t;
     OpTableBuilder b(t, traits_of(model));
     b.set_invalid(&invalid_opcode);
+    b.set_too_long(&instruction_too_long);
     register_alu_ops(b);
     register_shift_ops(b);
     register_muldiv_ops(b);

@@ -54,6 +54,7 @@ struct OpTable {
     std::array<OpInfo, 512> ops{};                       // 0x000-0x0FF, 0x100-0x1FF for 0F xx
     std::array<std::array<OpInfo, 8>, 512> groups{};     // by opcode, then ModRM reg
     Handler invalid = nullptr;                           // what an unknown encoding executes
+    Handler too_long = nullptr;                          // what an over-long instruction executes
 
     // The entry for an opcode; for group opcodes, the one for ModRM reg.
     const OpInfo& lookup(uint16_t op, uint8_t reg) const {
@@ -81,6 +82,7 @@ public:
     // Registers `alias` as a second encoding of `target` (8086 undocumented opcodes).
     void alias(uint16_t alias, uint16_t target) { t_.ops[alias] = t_.ops[target]; t_.groups[alias] = t_.groups[target]; }
     void set_invalid(Handler h) { t_.invalid = h; }
+    void set_too_long(Handler h) { t_.too_long = h; }
 
 private:
     OpTable& t_;

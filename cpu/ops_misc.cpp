@@ -24,8 +24,11 @@ template <typename T> void out_imm(Cpu& c, const Insn& i) { c.io_out<T>(static_c
 template <typename T> void out_dx(Cpu& c, const Insn&) { c.io_out<T>(static_cast<uint16_t>(c.r[EDX]), acc<T>(c)); }
 
 void wait(Cpu&, const Insn&) {}
-// ESC with no coprocessor: the CPU computes the address and moves on.
-void esc(Cpu&, const Insn&) {}
+// ESC with no coprocessor: the CPU computes the address and moves on; the
+// 286 also checks the operand against the segment limit (INT 13 at 0xFFFF).
+void esc(Cpu& c, const Insn& i) {
+    if (i.is_mem() && c.traits().segment_wrap_faults) c.read_mem<uint16_t>(i.seg, c.ea(i));
+}
 
 }  // namespace
 

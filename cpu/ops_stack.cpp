@@ -30,10 +30,11 @@ template <typename T> void push_e(Cpu& c, const Insn& i) {
     c.push<T>(read_rm<T>(c, i));
 }
 template <typename T> void pop_e(Cpu& c, const Insn& i) {
-    // Read first, store, then move SP: a faulting store leaves SP unchanged.
+    // SP moves before the destination is written: POP SP keeps the popped
+    // value, and on the 286 a store that overruns its segment leaves SP moved.
     T v = c.read_mem<T>(SS, c.r[ESP] & 0xFFFF);
-    write_rm<T>(c, i, v);
     c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[ESP] + sizeof(T)));
+    write_rm<T>(c, i, v);
 }
 template <typename T> void push_i(Cpu& c, const Insn& i) { c.push<T>(static_cast<T>(i.imm)); }
 
@@ -67,8 +68,10 @@ template <typename T> void enter(Cpu& c, const Insn& i) {
     c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[ESP] - (i.imm & 0xFFFF)));
 }
 template <typename T> void leave(Cpu& c, const Insn&) {
-    c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[EBP]));
-    c.set_reg<T>(EBP, c.pop<T>());
+    uint16_t frame = static_cast<uint16_t>(c.r[EBP]);
+    T saved_bp = c.read_mem<T>(SS, frame);  // may fault: SP is not touched before
+    c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(frame + sizeof(T)));
+    c.set_reg<T>(EBP, saved_bp);
 }
 
 template <typename T> void bound(Cpu& c, const Insn& i) {
@@ -99,9 +102,9 @@ void register_stack_ops(OpTableBuilder& b) {
 
     b.group(0xFF, 6, "push", kM, AMBER_SIZED(push_e));
     b.group(0xFF, 7, "push", kM, AMBER_SIZED(push_e));  // undocumented alias of /6
-    // 8F: /0 is POP; the other reg values behave the same on the 8086 and 286.
+    // 8F: /0 is POP; the 8086 ignores the reg field, later CPUs #UD on it.
     for (uint8_t reg = 0; reg < 8; ++reg) {
-        if (reg != 0 && b.model.model >= CpuModel::i386) break;
+        if (reg != 0 && b.model.invalid_opcode_ud) break;
         b.group(0x8F, reg, "pop", kM, AMBER_SIZED(pop_e));
     }
     b.op(0x9C, "pushf", kNone, &pushf);

@@ -21,35 +21,51 @@ template <typename T> void advance(Cpu& c, const Insn& i, unsigned reg) {
 }
 inline uint32_t index_of(const Cpu& c, const Insn& i, unsigned reg) { return i.a32() ? c.r[reg] : c.r[reg] & 0xFFFF; }
 
+// One memory or port access followed by its pointer update. On the 286 the
+// pointer moves even when the access overruns the segment and faults.
+template <typename F> void access_then_advance(Cpu& c, F&& access, auto&& advance_pointer) {
+    if (!c.traits().string_fault_advances) {
+        access();
+        advance_pointer();
+        return;
+    }
+    try {
+        access();
+    } catch (const CpuFault&) {
+        advance_pointer();
+        throw;
+    }
+    advance_pointer();
+}
+
 template <Str op, typename T> void iteration(Cpu& c, const Insn& i) {
+    auto adv_si = [&] { advance<T>(c, i, ESI); };
+    auto adv_di = [&] { advance<T>(c, i, EDI); };
     if constexpr (op == Str::Movs) {
-        c.write_mem<T>(ES, index_of(c, i, EDI), c.read_mem<T>(i.seg, index_of(c, i, ESI)));
-        advance<T>(c, i, ESI);
-        advance<T>(c, i, EDI);
+        T v;
+        access_then_advance(c, [&] { v = c.read_mem<T>(i.seg, index_of(c, i, ESI)); }, adv_si);
+        access_then_advance(c, [&] { c.write_mem<T>(ES, index_of(c, i, EDI), v); }, adv_di);
     } else if constexpr (op == Str::Cmps) {
-        T a = c.read_mem<T>(i.seg, index_of(c, i, ESI));
-        T b = c.read_mem<T>(ES, index_of(c, i, EDI));
+        T a, b;  // the destination is read first (visible when it faults)
+        access_then_advance(c, [&] { b = c.read_mem<T>(ES, index_of(c, i, EDI)); }, adv_di);
+        access_then_advance(c, [&] { a = c.read_mem<T>(i.seg, index_of(c, i, ESI)); }, adv_si);
         c.flags.lazy(Flags::Op::Sub, a, b, T(a - b));
-        advance<T>(c, i, ESI);
-        advance<T>(c, i, EDI);
     } else if constexpr (op == Str::Stos) {
-        c.write_mem<T>(ES, index_of(c, i, EDI), acc<T>(c));
-        advance<T>(c, i, EDI);
+        access_then_advance(c, [&] { c.write_mem<T>(ES, index_of(c, i, EDI), acc<T>(c)); }, adv_di);
     } else if constexpr (op == Str::Lods) {
-        c.set_reg<T>(EAX, c.read_mem<T>(i.seg, index_of(c, i, ESI)));
-        advance<T>(c, i, ESI);
+        access_then_advance(c, [&] { c.set_reg<T>(EAX, c.read_mem<T>(i.seg, index_of(c, i, ESI))); }, adv_si);
     } else if constexpr (op == Str::Scas) {
+        T b;
+        access_then_advance(c, [&] { b = c.read_mem<T>(ES, index_of(c, i, EDI)); }, adv_di);
         T a = acc<T>(c);
-        T b = c.read_mem<T>(ES, index_of(c, i, EDI));
         c.flags.lazy(Flags::Op::Sub, a, b, T(a - b));
-        advance<T>(c, i, EDI);
     } else if constexpr (op == Str::Ins) {
         T v = c.io_in<T>(static_cast<uint16_t>(c.r[EDX]));
-        c.write_mem<T>(ES, index_of(c, i, EDI), v);
-        advance<T>(c, i, EDI);
+        access_then_advance(c, [&] { c.write_mem<T>(ES, index_of(c, i, EDI), v); }, adv_di);
     } else {
-        c.io_out<T>(static_cast<uint16_t>(c.r[EDX]), c.read_mem<T>(i.seg, index_of(c, i, ESI)));
-        advance<T>(c, i, ESI);
+        access_then_advance(
+            c, [&] { c.io_out<T>(static_cast<uint16_t>(c.r[EDX]), c.read_mem<T>(i.seg, index_of(c, i, ESI))); },
+            adv_si);
     }
 }
 
@@ -94,6 +110,7 @@ template <Str op, typename T> void string_insn(Cpu& c, const Insn& i) {
     }
     const uint32_t mask = i.a32() ? ~0u : 0xFFFFu;
     constexpr bool compares = op == Str::Cmps || op == Str::Scas;
+    constexpr bool writes_memory = op == Str::Movs || op == Str::Stos || op == Str::Ins;
     const bool until_equal = i.flags & kRepne;  // REPNE stops on ZF=1, REPE on ZF=0
     uint64_t budget = c.tick_budget();
     uint64_t done = 0;
@@ -108,7 +125,18 @@ template <Str op, typename T> void string_insn(Cpu& c, const Insn& i) {
             c.next_eip = c.eip;  // out of time: resume this instruction later
             break;
         }
-        iteration<op, T>(c, i);
+        try {
+            iteration<op, T>(c, i);
+        } catch (const CpuFault&) {
+            if (c.traits().string_fault_advances) {
+                // Recorded 286 behaviour when a repeated iteration overruns its
+                // segment: a faulting store has already counted two iterations,
+                // CMPS none, the other instructions one.
+                constexpr uint32_t counted = op == Str::Cmps ? 0 : writes_memory ? 2 : 1;
+                c.r[ECX] = (c.r[ECX] & ~mask) | ((c.r[ECX] - counted) & mask);
+            }
+            throw;
+        }
         c.r[ECX] = (c.r[ECX] & ~mask) | ((c.r[ECX] - 1) & mask);
         ++done;
         if (compares && c.flags.zf() == until_equal) break;
