@@ -13,59 +13,65 @@ using namespace ops;
 
 enum class Str { Movs, Cmps, Stos, Lods, Scas, Ins, Outs };
 
-// Advances an index register (SI or DI) by one element in the DF direction.
-template <typename T> void advance(Cpu& c, const Insn& i, unsigned reg) {
-    uint32_t step = c.flags.df() ? uint32_t(-int32_t(sizeof(T))) : sizeof(T);
-    if (i.a32()) c.r[reg] += step;
-    else c.set_reg<uint16_t>(reg, static_cast<uint16_t>(c.r[reg] + step));
-}
 inline uint32_t index_of(const Cpu& c, const Insn& i, unsigned reg) { return i.a32() ? c.r[reg] : c.r[reg] & 0xFFFF; }
 
-// One memory or port access followed by its pointer update. On the 286 the
-// pointer moves even when the access overruns the segment and faults.
-template <typename F> void access_then_advance(Cpu& c, F&& access, auto&& advance_pointer) {
-    if (!c.traits().string_fault_advances) {
-        access();
-        advance_pointer();
-        return;
-    }
-    try {
-        access();
-    } catch (const CpuFault&) {
-        advance_pointer();
-        throw;
-    }
-    advance_pointer();
-}
+// The 286 keeps going a little after a string access overruns its segment.
+// Recorded on hardware: the faulting access's pointer still moves, and a
+// repeated instruction has counted (CX) two iterations when a store faulted,
+// one when a read faulted -- except the first read of CMPS (ES:DI), none.
+struct StringStep {
+    Cpu& c;
+    const Insn& i;
+    unsigned counted_on_fault = 0;  // REP iterations the 286 has counted at the fault
 
-template <Str op, typename T> void iteration(Cpu& c, const Insn& i) {
-    auto adv_si = [&] { advance<T>(c, i, ESI); };
-    auto adv_di = [&] { advance<T>(c, i, EDI); };
+    template <typename F> void access(unsigned pointer, unsigned count_if_fault, F&& fn) {
+        counted_on_fault = count_if_fault;
+        if (c.traits().string_fault_advances) {
+            try {
+                fn();
+            } catch (const CpuFault&) {
+                advance(pointer);
+                throw;
+            }
+        } else {
+            fn();
+        }
+        advance(pointer);
+    }
+    void advance(unsigned reg) {
+        uint32_t step = c.flags.df() ? uint32_t(-int32_t(size)) : size;
+        if (i.a32()) c.r[reg] += step;
+        else c.set_reg<uint16_t>(reg, static_cast<uint16_t>(c.r[reg] + step));
+    }
+    uint32_t size;
+};
+
+template <Str op, typename T> void iteration(StringStep& s) {
+    Cpu& c = s.c;
+    const Insn& i = s.i;
     if constexpr (op == Str::Movs) {
         T v;
-        access_then_advance(c, [&] { v = c.read_mem<T>(i.seg, index_of(c, i, ESI)); }, adv_si);
-        access_then_advance(c, [&] { c.write_mem<T>(ES, index_of(c, i, EDI), v); }, adv_di);
+        s.access(ESI, 1, [&] { v = c.read_mem<T>(i.seg, index_of(c, i, ESI)); });
+        s.access(EDI, 2, [&] { c.write_mem<T>(ES, index_of(c, i, EDI), v); });
     } else if constexpr (op == Str::Cmps) {
         T a, b;  // the destination is read first (visible when it faults)
-        access_then_advance(c, [&] { b = c.read_mem<T>(ES, index_of(c, i, EDI)); }, adv_di);
-        access_then_advance(c, [&] { a = c.read_mem<T>(i.seg, index_of(c, i, ESI)); }, adv_si);
+        s.access(EDI, 0, [&] { b = c.read_mem<T>(ES, index_of(c, i, EDI)); });
+        s.access(ESI, 1, [&] { a = c.read_mem<T>(i.seg, index_of(c, i, ESI)); });
         c.flags.lazy(Flags::Op::Sub, a, b, T(a - b));
     } else if constexpr (op == Str::Stos) {
-        access_then_advance(c, [&] { c.write_mem<T>(ES, index_of(c, i, EDI), acc<T>(c)); }, adv_di);
+        s.access(EDI, 2, [&] { c.write_mem<T>(ES, index_of(c, i, EDI), acc<T>(c)); });
     } else if constexpr (op == Str::Lods) {
-        access_then_advance(c, [&] { c.set_reg<T>(EAX, c.read_mem<T>(i.seg, index_of(c, i, ESI))); }, adv_si);
+        s.access(ESI, 1, [&] { c.set_reg<T>(EAX, c.read_mem<T>(i.seg, index_of(c, i, ESI))); });
     } else if constexpr (op == Str::Scas) {
         T b;
-        access_then_advance(c, [&] { b = c.read_mem<T>(ES, index_of(c, i, EDI)); }, adv_di);
+        s.access(EDI, 1, [&] { b = c.read_mem<T>(ES, index_of(c, i, EDI)); });
         T a = acc<T>(c);
         c.flags.lazy(Flags::Op::Sub, a, b, T(a - b));
     } else if constexpr (op == Str::Ins) {
         T v = c.io_in<T>(static_cast<uint16_t>(c.r[EDX]));
-        access_then_advance(c, [&] { c.write_mem<T>(ES, index_of(c, i, EDI), v); }, adv_di);
+        s.access(EDI, 2, [&] { c.write_mem<T>(ES, index_of(c, i, EDI), v); });
     } else {
-        access_then_advance(
-            c, [&] { c.io_out<T>(static_cast<uint16_t>(c.r[EDX]), c.read_mem<T>(i.seg, index_of(c, i, ESI))); },
-            adv_si);
+        s.access(ESI, 1, [&] { c.io_out<T>(static_cast<uint16_t>(c.r[EDX]), c.read_mem<T>(i.seg, index_of(c, i, ESI))); });
     }
 }
 
@@ -104,13 +110,13 @@ template <Str op, typename T> uint32_t bulk(Cpu& c, const Insn& i, uint32_t coun
 
 template <Str op, typename T> void string_insn(Cpu& c, const Insn& i) {
     using namespace insn_flag;
+    StringStep step{c, i, 0, sizeof(T)};
     if (!(i.flags & (kRep | kRepne))) {
-        iteration<op, T>(c, i);
+        iteration<op, T>(step);
         return;
     }
     const uint32_t mask = i.a32() ? ~0u : 0xFFFFu;
     constexpr bool compares = op == Str::Cmps || op == Str::Scas;
-    constexpr bool writes_memory = op == Str::Movs || op == Str::Stos || op == Str::Ins;
     const bool until_equal = i.flags & kRepne;  // REPNE stops on ZF=1, REPE on ZF=0
     uint64_t budget = c.tick_budget();
     uint64_t done = 0;
@@ -126,15 +132,10 @@ template <Str op, typename T> void string_insn(Cpu& c, const Insn& i) {
             break;
         }
         try {
-            iteration<op, T>(c, i);
+            iteration<op, T>(step);
         } catch (const CpuFault&) {
-            if (c.traits().string_fault_advances) {
-                // Recorded 286 behaviour when a repeated iteration overruns its
-                // segment: a faulting store has already counted two iterations,
-                // CMPS none, the other instructions one.
-                constexpr uint32_t counted = op == Str::Cmps ? 0 : writes_memory ? 2 : 1;
-                c.r[ECX] = (c.r[ECX] & ~mask) | ((c.r[ECX] - counted) & mask);
-            }
+            if (c.traits().string_fault_advances)
+                c.r[ECX] = (c.r[ECX] & ~mask) | ((c.r[ECX] - step.counted_on_fault) & mask);
             throw;
         }
         c.r[ECX] = (c.r[ECX] & ~mask) | ((c.r[ECX] - 1) & mask);
