@@ -1,0 +1,267 @@
+#include "frontend/vectors/judge.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "frontend/vectors/applicability.hpp"
+#include "frontend/vectors/cpu_access.hpp"
+#include "frontend/vectors/memory_scan.hpp"
+
+namespace amber::vectors {
+
+namespace {
+
+constexpr size_t kMaxStraysListed = 16;
+
+// The vectors use all of the first MiB (no ROM, no video memory hole).
+MachineConfig config_for(CpuModel model) {
+    MachineConfig c;
+    c.cpu = model;
+    c.ram_bytes = 0x100000;
+    return c;
+}
+
+// Later CPUs get 16 MiB in all: the 80286 vectors use 0x100000-0x10FFEF.
+// MachineConfig refuses extended RAM next to a flat 1 MiB (a PC has a hole
+// there), so the runner maps it itself.
+constexpr uint32_t kExtendedRam = 15u << 20;
+
+std::string missing_fields(uint16_t missing, bool wide) {
+    std::string out;
+    for (unsigned i = 0; i < kFieldCount; ++i)
+        if (missing >> i & 1) out += fmt::format("{}{}", out.empty() ? "" : ", ", field_name(Field(i), wide));
+    return out;
+}
+
+}  // namespace
+
+JudgeRules rules_for(Format format) {
+    JudgeRules r;
+    switch (format) {
+    case Format::Json8086:
+        r.reachable_top = 0x100000;  // FFFF:FFFF wraps to 0xFFEF on the 8086
+        r.flags_compared = 0xFFFF;
+        break;
+    case Format::Moo:
+        r.run_to_halt = true;
+        r.a20 = true;                // no wrap: tests use 0x100000-0x10FFEF
+        r.flags_clear = 0xF000;      // IOPL/NT cannot be set in real mode
+        r.flags_compared = 0xFFFF;
+        r.reachable_top = 0x110000;
+        break;
+    case Format::Native32:
+        r.wide = true;
+        r.a20 = true;
+        r.flags_compared = 0x00247FD5;  // the README's mask: arithmetic, TF..NT, AC, ID; not RF
+        r.reachable_top = 0xFFFFFFFF;
+        break;
+    }
+    return r;
+}
+
+Judge::Judge(CpuModel model, Format format)
+    : format_(format), rules_(rules_for(format)), machine_(config_for(model)) {
+    uint64_t ram_top = 0x100000;
+    if (traits_of(model).address_bits > 20) {
+        machine_.memory().add_ram(0x100000, kExtendedRam);
+        ram_top += kExtendedRam;
+        machine_.cpu().set_a20(rules_.a20);
+    }
+    rules_.reachable_top = static_cast<uint32_t>(std::min<uint64_t>(rules_.reachable_top, ram_top));
+}
+
+std::string Judge::not_applicable(const SuiteFile& file, const std::vector<TestCase>& tests) {
+    bool extra_state = std::any_of(tests.begin(), tests.end(), [](const TestCase& t) { return t.uses_fpu || t.uses_sse; });
+    std::string why = not_applicable_reason(machine_.cpu().model(), format_, file.info, extra_state);
+    if (why.empty() && rules_.wide && !tests.empty() && !load_flat32_state(machine_.cpu(), tests.front().initial.regs))
+        why = "the CPU has no 32-bit protected mode yet";
+    return why;
+}
+
+Verdict Judge::run(const TestCase& test, const FormInfo& info) {
+    uint16_t required = compared_fields(rules_.wide);
+    if (uint16_t missing = required & ~test.initial.regs.present)
+        throw std::runtime_error(fmt::format("test {} ('{}') has no initial {}", test.index, test.name,
+                                             missing_fields(missing, rules_.wide)));
+    uint32_t flags_mask = rules_.flags_compared & info.flags_mask & test.compare_mask[unsigned(Field::EFLAGS)];
+
+    Verdict v;
+    collect_pages(test);
+    if (!full_scan_) clear_leftovers();
+    build_expectations(test, flags_mask);
+    load(test);
+    execute(v);
+    compare_registers(test, flags_mask, v);
+    compare_memory(v);
+    find_strays(v);
+    restore_memory();
+    return v;
+}
+
+// Pages that hold the test's bytes or its stack: where a wrong write most likely lands.
+void Judge::collect_pages(const TestCase& test) {
+    pages_.clear();
+    for (const auto* list : {&test.initial.ram, &test.final.ram})
+        for (const MemByte& b : *list) pages_.push_back(b.addr >> kPageBits);
+    const RegFile& r = test.initial.regs;
+    for (uint32_t below : {2u, 6u, 16u}) {
+        uint32_t addr = rules_.wide ? r.get(Field::ESP) - below
+                                    : (r.get(Field::SS) << 4) + ((r.get(Field::ESP) - below) & 0xFFFF);
+        if (!rules_.a20 && !rules_.wide) addr &= 0xFFFFF;
+        pages_.push_back(addr >> kPageBits);
+    }
+    std::sort(pages_.begin(), pages_.end());
+    pages_.erase(std::unique(pages_.begin(), pages_.end()), pages_.end());
+}
+
+void Judge::clear_leftovers() {
+    PhysMemory& mem = machine_.memory();
+    for (uint32_t page : pages_)
+        for_each_nonzero_byte(mem, page << kPageBits, (page << kPageBits) + kPageSize, [&](uint32_t addr, uint8_t) {
+            mem.write8(addr, 0);
+            leftovers_ = true;
+        });
+}
+
+// Expected memory: the initial bytes overlaid with the final ones (MOO files
+// list only changed bytes in FINA).
+void Judge::build_expectations(const TestCase& test, uint32_t flags_mask) {
+    expect_.clear();
+    for (const MemByte& b : test.initial.ram) expect_.push_back({b.addr, b.value, 0xFF});
+    for (const MemByte& b : test.final.ram) expect_.push_back({b.addr, b.value, 0xFF});
+    std::stable_sort(expect_.begin(), expect_.end(), [](const Expect& a, const Expect& b) { return a.addr < b.addr; });
+    // Keep the last entry of each address: the final value wins.
+    auto out = expect_.begin();
+    for (auto it = expect_.begin(); it != expect_.end(); ++it) {
+        if (it + 1 != expect_.end() && (it + 1)->addr == it->addr) continue;
+        *out++ = *it;
+    }
+    expect_.erase(out, expect_.end());
+    if (test.pushed_flags) {
+        // The recorded address is rounded down to even: with an odd SP the
+        // FLAGS word really starts one byte higher (checked on all 4,257
+        // 80286 EXCP tests against SS:SP-2 and the bytes pushed).
+        uint32_t at = test.pushed_flags->address;
+        if (!rules_.wide) at += test.initial.regs.get(Field::ESP) & 1;
+        for (unsigned i = 0; i < 2; ++i) {
+            uint32_t addr = at + i;
+            auto it = std::lower_bound(expect_.begin(), expect_.end(), addr,
+                                       [](const Expect& e, uint32_t a) { return e.addr < a; });
+            if (it != expect_.end() && it->addr == addr) it->mask &= static_cast<uint8_t>(flags_mask >> (8 * i));
+        }
+    }
+}
+
+void Judge::load(const TestCase& test) {
+    PhysMemory& mem = machine_.memory();
+    for (const MemByte& b : test.initial.ram) mem.write8(b.addr, b.value);
+    Cpu& cpu = machine_.cpu();
+    if (rules_.wide) {
+        if (!load_flat32_state(cpu, test.initial.regs))
+            throw std::logic_error("native32 vectors need 32-bit protected mode");
+    } else {
+        load_real_mode_state(cpu, test.initial.regs, rules_.flags_clear);
+    }
+}
+
+void Judge::execute(Verdict& v) {
+    Cpu& cpu = machine_.cpu();
+    auto problem = [&](std::string note) {
+        v.diffs.push_back({Difference::Kind::Run, Field::EAX, 0, 0, 0, 0xFFFFFFFF, std::move(note)});
+    };
+    try {
+        if (rules_.run_to_halt) {
+            RunResult r = machine_.run(kTickLimit);
+            if (r.reason == StopReason::TickLimit)
+                problem(fmt::format("no HLT reached within {} ticks", kTickLimit));
+            else if (r.reason != StopReason::HaltedForever)
+                problem(r.message.empty() ? "the run stopped before a HLT" : r.message);
+        } else {
+            cpu.step();
+            if (cpu.shutdown) problem("triple fault: the CPU shut down");
+        }
+    } catch (const CpuFault& f) {
+        problem(fmt::format("CPU fault {} escaped the CPU instead of being delivered", f.vector));
+    } catch (const std::exception& e) {
+        problem(fmt::format("the emulator threw: {}", e.what()));
+    } catch (...) {
+        problem("the emulator threw an unknown exception");
+    }
+}
+
+void Judge::compare_registers(const TestCase& test, uint32_t flags_mask, Verdict& v) {
+    const Cpu& cpu = machine_.cpu();
+    uint16_t fields = compared_fields(rules_.wide);
+    for (unsigned i = 0; i < kFieldCount; ++i) {
+        if (!(fields >> i & 1)) continue;
+        Field f = static_cast<Field>(i);
+        bool changed = test.final.regs.has(f);
+        uint32_t expected = changed ? test.final.regs.get(f) : test.initial.regs.get(f);
+        uint32_t mask = test.compare_mask[i];
+        if (f == Field::EFLAGS) {
+            if (!changed) expected &= ~rules_.flags_clear;
+            mask = flags_mask;
+        }
+        uint32_t actual = read_field(cpu, f, rules_.wide);
+        if ((expected ^ actual) & mask) {
+            v.diffs.push_back({Difference::Kind::Register, f, 0, expected, actual, mask, {}});
+        } else if (is_segment(f) && !rules_.wide && segment_base(cpu, f) != (expected & 0xFFFF) << 4) {
+            v.diffs.push_back({Difference::Kind::SegmentBase, f, 0, (expected & 0xFFFF) << 4, segment_base(cpu, f),
+                               0xFFFFFFFF, {}});
+        }
+    }
+}
+
+void Judge::compare_memory(Verdict& v) {
+    const PhysMemory& mem = machine_.memory();
+    for (const Expect& e : expect_) {
+        uint8_t actual = mem.read8(e.addr);
+        if ((actual ^ e.value) & e.mask)
+            v.diffs.push_back({Difference::Kind::Memory, Field::EAX, e.addr, e.value, actual, e.mask, {}});
+    }
+}
+
+bool Judge::expected_at(uint32_t addr) const {
+    return std::binary_search(expect_.begin(), expect_.end(), Expect{addr, 0, 0},
+                              [](const Expect& a, const Expect& b) { return a.addr < b.addr; });
+}
+
+void Judge::find_strays(Verdict& v) {
+    strays_.clear();
+    auto check = [&](uint32_t addr, uint8_t value) {
+        if (expected_at(addr)) return;
+        strays_.push_back(addr);
+        if (strays_.size() <= kMaxStraysListed)
+            v.diffs.push_back({Difference::Kind::Stray, Field::EAX, addr, 0, value, 0xFF, {}});
+        else
+            ++v.strays_not_listed;
+    };
+    const PhysMemory& mem = machine_.memory();
+    if (full_scan_) {
+        for_each_nonzero_byte(mem, 0, rules_.reachable_top, check);
+    } else {
+        for (uint32_t page : pages_)
+            for_each_nonzero_byte(mem, page << kPageBits, (page << kPageBits) + kPageSize, check);
+    }
+}
+
+void Judge::restore_memory() {
+    PhysMemory& mem = machine_.memory();
+    for (const Expect& e : expect_) mem.write8(e.addr, 0);
+    for (uint32_t addr : strays_) mem.write8(addr, 0);
+}
+
+size_t Judge::sweep() {
+    PhysMemory& mem = machine_.memory();
+    size_t found = 0;
+    for_each_nonzero_byte(mem, 0, rules_.reachable_top, [&](uint32_t addr, uint8_t) {
+        mem.write8(addr, 0);
+        ++found;
+    });
+    leftovers_ = false;
+    return found;
+}
+
+}  // namespace amber::vectors

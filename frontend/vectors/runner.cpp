@@ -1,0 +1,102 @@
+#include "frontend/vectors/runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "frontend/vectors/failure_text.hpp"
+#include "frontend/vectors/judge.hpp"
+
+namespace amber::vectors {
+
+namespace {
+
+unsigned hex_digits(uint32_t top) {
+    unsigned d = 1;
+    while (d < 8 && (top - 1) >> (4 * d)) ++d;
+    return d;
+}
+
+FileResult judge_tests(Judge& judge, const SuiteFile& file, const std::vector<TestCase>& tests,
+                       const RunOptions& options) {
+    FileResult r;
+    r.id = file.id;
+    r.status = file.info.status;
+    bool wide = judge.rules().wide;
+    unsigned digits = hex_digits(judge.rules().reachable_top);
+    for (const TestCase& t : tests) {
+        Verdict v = judge.run(t, file.info);
+        if (v.passed()) {
+            ++r.passed;
+            continue;
+        }
+        ++r.failed;
+        if (!r.first_failure) r.first_failure = FirstFailure{t.index, t.name, summarize(v, wide)};
+        if (r.details.size() < options.show_failures) r.details.push_back(describe_failure(file.id, t, v, wide, digits));
+    }
+    return r;
+}
+
+FileResult run_file(Judge& judge, const Suite& suite, const SuiteFile& file, const RunOptions& options) {
+    std::vector<TestCase> tests = read_tests(suite.format, file);
+    if (options.only_index)
+        std::erase_if(tests, [&](const TestCase& t) { return t.index != *options.only_index; });
+    if (std::string why = judge.not_applicable(file, tests); !why.empty()) {
+        FileResult r;
+        r.id = file.id;
+        r.status = file.info.status;
+        r.not_applicable = tests.size();
+        r.na_reason = why;
+        return r;
+    }
+    FileResult r = judge_tests(judge, file, tests, options);
+    bool leftovers = judge.found_leftovers();
+    if (judge.sweep() == 0 && !leftovers) return r;
+    // Some test wrote outside the pages checked after it: replay with a
+    // whole-memory check after every test, so the right test gets the blame.
+    judge.set_full_scan(true);
+    r = judge_tests(judge, file, tests, options);
+    judge.set_full_scan(false);
+    judge.sweep();
+    r.replayed_for_strays = true;
+    return r;
+}
+
+}  // namespace
+
+std::vector<FileResult> run_suite(const Suite& suite, const RunOptions& options) {
+    std::vector<FileResult> results(suite.files.size());
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+
+    auto worker = [&] {
+        std::unique_ptr<Judge> judge;  // built on first use: one machine per thread
+        for (;;) {
+            size_t i = next++;
+            if (i >= suite.files.size() || failed) return;
+            try {
+                if (!judge) judge = std::make_unique<Judge>(options.model, suite.format);
+                results[i] = run_file(*judge, suite, suite.files[i], options);
+            } catch (...) {
+                std::lock_guard lock(error_mutex);
+                if (!error) error = std::current_exception();
+                failed = true;
+                return;
+            }
+        }
+    };
+    unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(suite.files.size())));
+    std::vector<std::thread> threads;
+    for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+    return results;
+}
+
+}  // namespace amber::vectors
