@@ -42,12 +42,21 @@ template <typename T> void imul_e(Cpu& c, const Insn& i) {
     throw CpuFault{vec::DE, false, 0, !c.traits().div_fault_at_insn};
 }
 
+// The 8086's division microcode starts by subtracting the divisor from the
+// high half of the dividend and stops with #DE when that does not borrow, so
+// the flags it pushes are those of that subtraction (of the magnitudes, for
+// IDIV). Verified against every early divide error in the hardware vectors.
+template <typename T> [[noreturn]] void early_divide_error(Cpu& c, T high, T divisor) {
+    if (!c.traits().has_186_ops) c.flags.lazy(Flags::Op::Sub, high, divisor, T(high - divisor));
+    divide_error(c);
+}
+
 template <typename T> void div_e(Cpu& c, const Insn& i) {
     T d = read_rm<T>(c, i);
-    if (d == 0) divide_error(c);
     Wide<T> n = acc_pair<T>(c);
+    T high = static_cast<T>(n >> kBits<T>);
+    if (high >= d) early_divide_error<T>(c, high, d);  // also d == 0
     Wide<T> q = n / d;
-    if (q > Wide<T>(static_cast<T>(~T(0)))) divide_error(c);
     c.set_reg<T>(EAX, static_cast<T>(q));
     c.set_reg<T>(sizeof(T) == 1 ? 4 : EDX, static_cast<T>(n % d));  // AH or (E)DX
 }
@@ -56,13 +65,21 @@ template <typename T> void idiv_e(Cpu& c, const Insn& i) {
     using SW = std::make_signed_t<Wide<T>>;
     using S = Signed<T>;
     S d = S(read_rm<T>(c, i));
-    if (d == 0) divide_error(c);
     SW n = SW(acc_pair<T>(c));
+    {
+        Wide<T> magnitude = n < 0 ? Wide<T>(0) - Wide<T>(n) : Wide<T>(n);
+        T high = static_cast<T>(magnitude >> kBits<T>);
+        T divisor = d < 0 ? T(0 - T(d)) : T(d);
+        if (high >= divisor) early_divide_error<T>(c, high, divisor);  // also d == 0
+    }
     if (n == std::numeric_limits<SW>::min() && d == -1) divide_error(c);
     SW q = n / d;
     // The 8086 cannot produce the most negative quotient; later CPUs can.
     SW lowest = c.traits().has_186_ops ? SW(std::numeric_limits<S>::min()) : SW(std::numeric_limits<S>::min()) + 1;
     if (q > SW(std::numeric_limits<S>::max()) || q < lowest) divide_error(c);
+    // 8086 quirk: its microcode keeps the quotient's sign in the same internal
+    // flag that marks a REP prefix, so a REP-prefixed IDIV negates the quotient.
+    if (!c.traits().has_186_ops && (i.flags & (insn_flag::kRep | insn_flag::kRepne))) q = -q;
     c.set_reg<T>(EAX, static_cast<T>(q));
     c.set_reg<T>(sizeof(T) == 1 ? 4 : EDX, static_cast<T>(n % d));
 }
