@@ -1,0 +1,25 @@
+# Runs a realmode_mix ROM through Amber and checks that it exits with status
+# 0 after printing the expected checksum on the debug console (port 0xE9).
+#   cmake -DAMBER=<amber> -DCPU=<model> -DROM=<rom> -DEXPECTED=<hex> -P check_checksum.cmake
+foreach(var AMBER CPU ROM EXPECTED)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "check_checksum.cmake: ${var} is not set")
+  endif()
+endforeach()
+
+execute_process(
+  COMMAND ${AMBER} run --cpu ${CPU} --rom ${ROM} --serial none --debugcon stdio
+  INPUT_FILE /dev/null
+  RESULT_VARIABLE rc
+  OUTPUT_VARIABLE out
+  ERROR_VARIABLE err
+  TIMEOUT 50)
+
+string(REGEX MATCH "amber-bench checksum: ([0-9A-F]+)" found "${out}${err}")
+set(got "${CMAKE_MATCH_1}")
+if(NOT rc STREQUAL "0" OR NOT got STREQUAL EXPECTED)
+  message(FATAL_ERROR
+    "realmode_mix on ${CPU}: exit status ${rc}, checksum '${got}', expected '${EXPECTED}'\n"
+    "stdout:\n${out}\nstderr:\n${err}")
+endif()
+message(STATUS "realmode_mix on ${CPU}: checksum ${got} as expected")
