@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -86,6 +87,10 @@ int cmd_vectors(const Args& args) {
     options.show_failures = vm.count("show-failures") ? vm["show-failures"].as<size_t>() : vm["verbose"].as<bool>() ? 3 : 0;
     if (vm.count("index")) options.only_index = vm["index"].as<uint32_t>();
 
+    // Read the baseline first: a missing one should not cost a whole run.
+    std::optional<vx::Baseline> baseline;
+    if (vm.count("baseline")) baseline = vx::read_baseline(vm["baseline"].as<std::string>());
+
     auto start = std::chrono::steady_clock::now();
     vx::SuiteReport report;
     report.dir = dir;
@@ -113,10 +118,9 @@ int cmd_vectors(const Args& args) {
         vx::write_baseline(path, report, command_hint(dir, report.cpu));
         fmt::print(stderr, "baseline written to {}\n", path);
     }
-    if (vm.count("baseline")) {
-        vx::Baseline base = vx::read_baseline(vm["baseline"].as<std::string>());
+    if (baseline) {
         bool complete = filters.empty() && !options.only_index;
-        vx::BaselineCheck check = vx::check_against(base, report, complete);
+        vx::BaselineCheck check = vx::check_against(*baseline, report, complete);
         for (const std::string& n : check.notes) fmt::print(stderr, "baseline: {}\n", n);
         for (const std::string& r : check.regressions) fmt::print(stderr, "REGRESSION: {}\n", r);
         if (!check.regressions.empty()) return 1;

@@ -25,27 +25,31 @@ public:
 
     // The next chunk: its id and a cursor over its payload.
     std::pair<std::string_view, Cursor> chunk() {
-        std::string_view head = take(8, "a chunk header");
+        std::string_view head = take(8, Part::ChunkHeader);
         std::string_view id = head.substr(0, 4);
         uint32_t len = static_cast<uint32_t>(le(head.substr(4), 4));
         size_t start = pos_;
-        take(len, "the chunk's payload", id);
+        take(len, Part::Payload, id);
         return {id, Cursor(data_.substr(start, len), base_ + start, origin_, id)};
     }
 
 private:
-    // `what` and `chunk` only describe a failure; by default, a field of this chunk.
-    std::string_view take(size_t n, std::string_view what = "a field", std::string_view chunk = {}) {
-        if (n > data_.size() - pos_) {
-            size_t at = base_ + pos_;
-            std::string_view id = chunk.empty() ? what_ : chunk;
-            throw std::runtime_error(fmt::format("{}: truncated {} in {} at offset {} (needs {} bytes, {} left)",
-                                                 origin_, what, id.empty() ? "the file" : fmt::format("'{}' chunk", id),
-                                                 at, n, data_.size() - pos_));
-        }
+    enum class Part { Field, ChunkHeader, Payload };
+
+    // `part` and `id` only describe a failure.
+    std::string_view take(size_t n, Part part = Part::Field, std::string_view id = {}) {
+        if (n > data_.size() - pos_) fail(n, part, id);
         std::string_view v = data_.substr(pos_, n);
         pos_ += n;
         return v;
+    }
+    [[noreturn]] void fail(size_t n, Part part, std::string_view id) const {
+        std::string container = what_.empty() ? "the file" : fmt::format("the '{}' chunk", what_);
+        std::string what = part == Part::Payload       ? fmt::format("'{}' chunk", id)
+                           : part == Part::ChunkHeader ? "chunk header in " + container
+                                                       : "field of " + container;
+        throw std::runtime_error(fmt::format("{}: truncated {} at offset {} (needs {} bytes, {} left)", origin_, what,
+                                             base_ + pos_, n, data_.size() - pos_));
     }
     static uint64_t le(std::string_view b, unsigned n) {
         uint64_t v = 0;
