@@ -86,8 +86,7 @@ if ((do_amber || callgrind)); then
   amber="$(cd "$(dirname "$amber")" && pwd)/$(basename "$amber")"
 fi
 
-work="${BENCH_WORKDIR:-$(mktemp -d "${TMPDIR:-/tmp}/amber-bench.XXXXXX")}"
-mkdir -p "$work"
+work="$(mktemp -d "${TMPDIR:-/tmp}/amber-bench.XXXXXX")"
 if ((keep)); then echo "run-realmode: work directory $work" >&2
 else trap 'rm -rf "$work"' EXIT; fi
 
@@ -109,7 +108,7 @@ child_cpu() {
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
 
-checksum_of() { grep -ao 'amber-bench checksum: [0-9A-F]\{8\}' "$@" | head -n1 | awk '{ print $3 }' || true; }
+checksum_of() { grep -aho 'amber-bench checksum: [0-9A-F]\{8\}' "$@" | head -n1 | awk '{ print $3 }' || true; }
 
 # Runs the ROM under Amber; sets a_time, a_cpu, a_ticks, a_sum, a_log.
 amber_once() {  # amber_once <rom> <tag> [wrapper...]
@@ -168,7 +167,7 @@ if ((do_bochs)); then
   bios=/usr/share/bochs/BIOS-bochs-latest
   [ -r "$bios" ] || die "$bios missing (apt-get install bochsbios)"
   # Debian's VGABIOS-lgpl-latest is a symlink into the vgabios package;
-  # SeaBIOS's ISA VGA BIOS does as well when that is not installed.
+  # SeaBIOS's ISA VGA BIOS works as well when that is not installed.
   vgabios=""
   for f in /usr/share/bochs/VGABIOS-lgpl-latest /usr/share/vgabios/vgabios.bin \
            /usr/share/seabios/vgabios-isavga.bin /usr/share/seabios/vgabios-stdvga.bin; do
