@@ -1,5 +1,8 @@
 #include "frontend/vectors/failure_text.hpp"
 
+#include <optional>
+#include <string_view>
+
 #include <fmt/format.h>
 
 namespace amber::vectors {
@@ -45,6 +48,43 @@ std::string register_line(const Difference& d, bool wide) {
         line += fmt::format("  (compared bits {})", hex(d.mask, wide));
     }
     return line;
+}
+
+// The byte the recording expects at `addr` (final overlaid on initial).
+std::optional<uint8_t> expected_byte(const TestCase& t, uint32_t addr) {
+    for (const auto* list : {&t.final.ram, &t.initial.ram})
+        for (const MemByte& b : *list)
+            if (b.addr == addr) return b.value;
+    return std::nullopt;
+}
+
+// When wrong RAM bytes are the FLAGS word of an interrupt frame (SS:SP+4 after
+// the interrupt), decodes them like the FLAGS register: that is where a
+// divide error's undefined flags show up.
+std::string pushed_flags_line(const TestCase& t, const Verdict& v, unsigned addr_digits) {
+    const RegFile& in = t.initial.regs;
+    auto final_reg = [&](Field f) { return t.final.regs.has(f) ? t.final.regs.get(f) : in.get(f); };
+    if (!in.has(Field::SS) || !in.has(Field::ESP)) return {};
+    uint32_t sp = final_reg(Field::ESP) & 0xFFFF;
+    if (sp != ((in.get(Field::ESP) - 6) & 0xFFFF)) return {};  // no interrupt frame was pushed
+    uint32_t bus = addr_digits >= 8 ? 0xFFFFFFFFu : (1u << (4 * addr_digits)) - 1;
+    uint32_t lo = ((final_reg(Field::SS) << 4) + ((sp + 4) & 0xFFFF)) & bus;
+    uint32_t hi = ((final_reg(Field::SS) << 4) + ((sp + 5) & 0xFFFF)) & bus;
+    auto e_lo = expected_byte(t, lo), e_hi = expected_byte(t, hi);
+    if (!e_lo || !e_hi) return {};
+    uint32_t expected = *e_lo | (*e_hi << 8), actual = expected, mask = 0xFFFF;
+    bool differs = false;
+    for (const Difference& d : v.diffs) {
+        if (d.kind != Difference::Kind::Memory || (d.addr != lo && d.addr != hi)) continue;
+        unsigned shift = d.addr == lo ? 0 : 8;
+        actual = (actual & ~(0xFFu << shift)) | (d.actual << shift);
+        mask &= ~(0xFFu << shift) | (d.mask << shift);
+        differs = true;
+    }
+    if (!differs) return {};
+    Difference as_flags{Difference::Kind::Register, Field::EFLAGS, 0, expected, actual, mask, {}};
+    std::string line = register_line(as_flags, false);
+    return "  pushed" + line.substr(std::string_view("  flags ").size()) + "  <- FLAGS in the interrupt frame\n";
 }
 
 }  // namespace
@@ -122,6 +162,8 @@ std::string describe_failure(const std::string& file_id, const TestCase& test, c
         }
     }
     if (mem_hidden) out += fmt::format("  ram     ... and {} more RAM bytes differ\n", mem_hidden);
+    // (With EXCP the pushed word is masked, so a byte not listed may still differ: not decoded.)
+    if (!wide && !test.pushed_flags) out += pushed_flags_line(test, v, addr_digits);
     if (v.strays_not_listed) out += fmt::format("  stray   ... and {} more stray bytes\n", v.strays_not_listed);
     return out;
 }
