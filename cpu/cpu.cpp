@@ -36,12 +36,11 @@ void Cpu::reset() {
     halted = shutdown = false;
     irq_inhibit_tick_ = ~uint64_t(0);
     pending &= kIrq;
-    a20_ = true;
-    tlb_.flush();
+    a20_ = false;
+    set_a20(true);  // also flushes the TLB
 }
 
 void Cpu::set_a20(bool enabled) {
-    if (enabled == a20_) return;
     a20_ = enabled;
     uint32_t bus = traits_->address_bits >= 32 ? 0xFFFFFFFFu : (1u << traits_->address_bits) - 1;
     addr_mask_ = enabled ? bus : (bus & ~(1u << 20));

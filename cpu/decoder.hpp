@@ -103,7 +103,7 @@ DecodeStatus decode(const OpTable& table, const ModelTraits& model, bool code32,
                     ++length;
                     out.scale = sib >> 6;
                     uint8_t index = (sib >> 3) & 7;
-                    out.index = index == 4 ? kNoReg : index;
+                    out.index = index == 4 ? uint8_t(kNoReg) : index;
                     base = sib & 7;
                     if (base == 5 && mod == 0) {
                         base = kNoReg;
@@ -129,7 +129,7 @@ DecodeStatus decode(const OpTable& table, const ModelTraits& model, bool code32,
         }
         out.seg = seg_override >= 0 ? static_cast<uint8_t>(seg_override) : default_seg;
     } else {
-        out.seg = seg_override >= 0 ? static_cast<uint8_t>(seg_override) : DS;
+        out.seg = seg_override >= 0 ? static_cast<uint8_t>(seg_override) : uint8_t(DS);
         out.reg = op & 7;  // register encoded in the opcode (40+r, 50+r, B0+r...)
     }
     if (seg_override >= 0) flags |= kSegOverride;

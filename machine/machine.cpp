@@ -10,7 +10,7 @@ namespace amber {
 Machine::Machine(const MachineConfig& cfg) : cfg_(cfg), sched_(cfg.ticks_per_second) {
     const ModelTraits& t = traits_of(cfg.cpu);
     uint64_t bus_top = uint64_t(1) << t.address_bits;
-    if (cfg.ram_bytes == 0 || cfg.ram_bytes > 0xA0000 && cfg.ram_bytes != 0x100000)
+    if (cfg.ram_bytes == 0 || (cfg.ram_bytes > 0xA0000 && cfg.ram_bytes != 0x100000))
         throw std::invalid_argument(fmt::format("conventional RAM must be 1..640 KiB or exactly 1 MiB (got {} bytes)",
                                                 cfg.ram_bytes));
     if (cfg.extended_ram_bytes && cfg.ram_bytes == 0x100000)
