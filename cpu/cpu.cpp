@@ -22,14 +22,15 @@ Cpu::Cpu(CpuModel model, PhysMemory& mem, IoBus& io)
 void Cpu::reset() {
     std::fill(std::begin(r), std::end(r), 0);
     flags.set(0x2);
-    for (Segment& s : seg) s = Segment{};
+    for (unsigned sr = 0; sr < 6; ++sr) set_segment_cache(sr, Segment{});
     idtr = {};
+    cr0 = 0;
     if (traits_->model == CpuModel::i8086) {
         load_segment(CS, 0xFFFF);
         eip = 0;
     } else {
         // The 286 and later start with CS.base at the top of the bus.
-        seg[CS] = {0xF000, (addr_mask_ & ~0xFFFFu), 0xFFFF, 0x93};
+        set_segment_cache(CS, {0xF000, (addr_mask_ & ~0xFFFFu), 0xFFFF, 0x93});
         eip = 0xFFF0;
     }
     next_eip = eip;
@@ -137,6 +138,12 @@ void Cpu::load_segment(unsigned sr, uint16_t selector) {
     seg[sr].base = uint32_t(selector) << 4;
 }
 
+void Cpu::set_segment_cache(unsigned sr, const Segment& s) {
+    seg[sr] = s;
+    if (sr == CS) code32_ = s.attr & Segment::kBig;
+    if (sr == SS) stack32_ = s.attr & Segment::kBig;
+}
+
 void Cpu::far_jump(uint16_t selector, uint32_t offset) {
     load_segment(CS, selector);
     next_eip = eip = offset & ip_mask();
@@ -202,8 +209,9 @@ Block* Cpu::current_block() {
         if (e->fetch_tag != (lin & ~kPageMask)) return nullptr;  // MMIO or unmapped: not cached
     }
     uint32_t phys = e->phys_page | (lin & kPageMask);
-    Block* b = cache_.find(CodeCache::make_key(phys, 0));
-    if (!b) b = decode_block(phys, 0);
+    const uint32_t mode = code32_ ? 1 : 0;  // what decoding depends on
+    Block* b = cache_.find(CodeCache::make_key(phys, mode));
+    if (!b) b = decode_block(phys, mode);
     if (!b) return nullptr;
     // The block must not run past the segment limit or the 16-bit IP wrap here.
     if (uint64_t(eip) + b->byte_len - 1 > std::min<uint32_t>(cs.limit, ip_mask())) return nullptr;
@@ -256,7 +264,7 @@ struct FetchSource {
 void Cpu::execute_one_uncached() {
     FetchSource src{*this};
     Insn insn;
-    decode(op_table(traits_->model), *traits_, false, src, insn);
+    decode(op_table(traits_->model), *traits_, code32_, src, insn);
     next_eip = (eip + insn.len) & ip_mask();
     insn.fn(*this, insn);
     eip = next_eip;

@@ -56,10 +56,11 @@ public:
 };
 
 struct Segment {
+    static constexpr uint16_t kBig = 0x4000;  // D/B: 32-bit code or stack
     uint16_t selector = 0;
     uint32_t base = 0;
     uint32_t limit = 0xFFFF;
-    uint16_t attr = 0x93;  // descriptor access byte (+ D/B, G in bits 14/15 later)
+    uint16_t attr = 0x93;  // descriptor access byte; bits 12-15 the flags nibble (AVL, L, D/B, G)
 };
 
 class Cpu final : private CodeWriteListener {
@@ -121,8 +122,17 @@ public:
 
     const ModelTraits& traits() const { return *traits_; }
     CpuModel model() const { return traits_->model; }
-    bool real_mode() const { return true; }
-    uint32_t ip_mask() const { return 0xFFFF; }
+    uint32_t cr0 = 0;  // PE in bit 0 (the 286's MSW is its low 16 bits)
+    bool protected_mode() const { return cr0 & 1; }
+    // Code and stack size come from the CS and SS descriptors' D/B bits.
+    bool code32() const { return code32_; }
+    uint32_t ip_mask() const { return code32_ ? 0xFFFFFFFFu : 0xFFFFu; }
+    uint32_t sp_mask() const { return stack32_ ? 0xFFFFFFFFu : 0xFFFFu; }
+    uint32_t stack_pointer() const { return r[ESP] & sp_mask(); }
+    void set_stack_pointer(uint32_t v) { r[ESP] = (r[ESP] & ~sp_mask()) | (v & sp_mask()); }
+    // Loads a whole descriptor cache (protected mode, tests) and keeps the
+    // derived code/stack sizes in step.
+    void set_segment_cache(unsigned sr, const Segment& s);
 
     // ---- registers ----
     template <typename T> T reg(unsigned n) const {
@@ -213,13 +223,13 @@ public:
 
     // ---- stack ----
     template <typename T> void push(T v) {
-        uint32_t sp = (r[ESP] - sizeof(T)) & 0xFFFF;
+        uint32_t sp = (r[ESP] - sizeof(T)) & sp_mask();
         write_mem<T>(SS, sp, v);
-        set_reg<uint16_t>(ESP, static_cast<uint16_t>(sp));
+        set_stack_pointer(sp);
     }
     template <typename T> T pop() {
-        T v = read_mem<T>(SS, r[ESP] & 0xFFFF);
-        set_reg<uint16_t>(ESP, static_cast<uint16_t>(r[ESP] + sizeof(T)));
+        T v = read_mem<T>(SS, stack_pointer());
+        set_stack_pointer(r[ESP] + sizeof(T));
         return v;
     }
 
@@ -272,6 +282,8 @@ private:
     InsnHook insn_hook_;
     uint32_t addr_mask_;
     bool a20_ = true;
+    bool code32_ = false;
+    bool stack32_ = false;
     uint64_t irq_inhibit_tick_ = ~uint64_t(0);  // STI / MOV SS shadow
 
     friend struct CpuInternals;

@@ -51,13 +51,13 @@ template <typename T> void call_far_e(Cpu& c, const Insn& i) {
 
 template <typename T, bool Imm> void ret_near(Cpu& c, const Insn& i) {
     T target = c.pop<T>();
-    if (Imm) c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[ESP] + (i.imm & 0xFFFF)));
+    if (Imm) c.set_stack_pointer(c.r[ESP] + (i.imm & 0xFFFF));
     jump_near<T>(c, target);
 }
 template <typename T, bool Imm> void ret_far(Cpu& c, const Insn& i) {
     T off = c.pop<T>();
     uint16_t sel = static_cast<uint16_t>(c.pop<T>());
-    if (Imm) c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[ESP] + (i.imm & 0xFFFF)));
+    if (Imm) c.set_stack_pointer(c.r[ESP] + (i.imm & 0xFFFF));
     c.far_jump(sel, off);
 }
 

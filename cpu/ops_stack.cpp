@@ -32,8 +32,8 @@ template <typename T> void push_e(Cpu& c, const Insn& i) {
 template <typename T> void pop_e(Cpu& c, const Insn& i) {
     // SP moves before the destination is written: POP SP keeps the popped
     // value, and on the 286 a store that overruns its segment leaves SP moved.
-    T v = c.read_mem<T>(SS, c.r[ESP] & 0xFFFF);
-    c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[ESP] + sizeof(T)));
+    T v = c.read_mem<T>(SS, c.stack_pointer());
+    c.set_stack_pointer(c.r[ESP] + sizeof(T));
     write_rm<T>(c, i, v);
 }
 template <typename T> void push_i(Cpu& c, const Insn& i) { c.push<T>(static_cast<T>(i.imm)); }
@@ -58,19 +58,20 @@ template <typename T> void enter(Cpu& c, const Insn& i) {
     c.push<T>(c.reg<T>(EBP));
     T frame = c.reg<T>(ESP);
     if (level > 0) {
+        const uint32_t bp_mask = c.sp_mask();
         for (unsigned k = 1; k < level; ++k) {
-            c.set_reg<uint16_t>(EBP, static_cast<uint16_t>(c.r[EBP] - sizeof(T)));
-            c.push<T>(c.read_mem<T>(SS, c.r[EBP] & 0xFFFF));
+            c.r[EBP] = (c.r[EBP] & ~bp_mask) | ((c.r[EBP] - sizeof(T)) & bp_mask);
+            c.push<T>(c.read_mem<T>(SS, c.r[EBP] & bp_mask));
         }
         c.push<T>(frame);
     }
     c.set_reg<T>(EBP, frame);
-    c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(c.r[ESP] - (i.imm & 0xFFFF)));
+    c.set_stack_pointer(c.r[ESP] - (i.imm & 0xFFFF));
 }
 template <typename T> void leave(Cpu& c, const Insn&) {
-    uint16_t frame = static_cast<uint16_t>(c.r[EBP]);
+    uint32_t frame = c.r[EBP] & c.sp_mask();
     T saved_bp = c.read_mem<T>(SS, frame);  // may fault: SP is not touched before
-    c.set_reg<uint16_t>(ESP, static_cast<uint16_t>(frame + sizeof(T)));
+    c.set_stack_pointer(frame + sizeof(T));
     c.set_reg<T>(EBP, saved_bp);
 }
 
