@@ -24,6 +24,7 @@ void CodeCache::code_page_written(uint32_t page_number) {
     }
     by_page_.erase(it);
     invalidated_ = true;
+    ++epoch_;
 }
 
 void CodeCache::flush() {
@@ -35,6 +36,7 @@ void CodeCache::flush() {
     by_page_.clear();
     fast_.fill(Slot{});
     invalidated_ = true;
+    ++epoch_;
 }
 
 }  // namespace amber

@@ -21,6 +21,29 @@ struct Block {
     uint32_t byte_len = 0;     // bytes of guest code the block covers
     bool valid = true;
     std::vector<Insn> insns;
+
+    // Chaining: the blocks that followed this one last time (a taken and a
+    // fall-through successor), so the common case skips the cache lookup.
+    // A link is trusted only while the cache epoch is unchanged (nothing was
+    // invalidated or remapped) and CS is the same.
+    struct Link {
+        Block* block = nullptr;
+        uint32_t eip = 0, cs_base = 0, cs_limit = 0;
+        uint64_t epoch = 0;
+    };
+    Link links[2];
+    unsigned next_link = 0;
+
+    Block* successor(uint32_t eip, uint32_t cs_base, uint32_t cs_limit, uint64_t epoch) const {
+        for (const Link& l : links)
+            if (l.block && l.epoch == epoch && l.eip == eip && l.cs_base == cs_base && l.cs_limit == cs_limit)
+                return l.block;
+        return nullptr;
+    }
+    void remember(Block* b, uint32_t eip, uint32_t cs_base, uint32_t cs_limit, uint64_t epoch) {
+        links[next_link] = {b, eip, cs_base, cs_limit, epoch};
+        next_link ^= 1;
+    }
 };
 
 class CodeCache final : public CodeWriteListener {
@@ -47,6 +70,10 @@ public:
         return v;
     }
     size_t size() const { return blocks_.size(); }
+    // Changes whenever blocks are dropped or the address mapping changes;
+    // chained links from an older epoch are never followed.
+    uint64_t epoch() const { return epoch_; }
+    void bump_epoch() { ++epoch_; }
 
 private:
     struct Slot {
@@ -61,6 +88,7 @@ private:
     std::unordered_map<uint32_t, std::vector<uint64_t>> by_page_;
     std::vector<std::unique_ptr<Block>> retired_;
     bool invalidated_ = false;
+    uint64_t epoch_ = 1;
 };
 
 }  // namespace amber

@@ -45,7 +45,12 @@ void Cpu::set_a20(bool enabled) {
     a20_ = enabled;
     uint32_t bus = traits_->address_bits >= 32 ? 0xFFFFFFFFu : (1u << traits_->address_bits) - 1;
     addr_mask_ = enabled ? bus : (bus & ~(1u << 20));
+    flush_tlb();
+}
+
+void Cpu::flush_tlb() {
     tlb_.flush();
+    cache_.bump_epoch();  // linear -> physical may have changed under chained blocks
 }
 
 void Cpu::code_page_written(uint32_t page_number) {
@@ -274,13 +279,16 @@ void Cpu::execute_one_uncached() {
 void Cpu::execute_block(const Block& b) {
     const Insn* i = b.insns.data();
     const Insn* end = i + b.insns.size();
+    // Stop at the deadline: checked once here rather than per instruction
+    // (only the last instruction of a block can add ticks of its own).
+    if (uint64_t room = deadline_ - ticks; room < b.insns.size()) end = i + room;
     const uint32_t mask = ip_mask();
     for (;;) {
         next_eip = (eip + i->len) & mask;
         i->fn(*this, *i);
         eip = next_eip;
         ++ticks;
-        if (++i == end || pending || ticks >= deadline_) return;
+        if (++i == end || pending) return;
     }
 }
 
@@ -308,25 +316,42 @@ void Cpu::execute_one_cached() {
 
 void Cpu::run(uint64_t deadline) {
     deadline_ = deadline;
+    Block* prev = nullptr;  // the block that just ran, for chaining
+    uint64_t epoch = cache_.epoch();
     while (ticks < deadline_) {
         if (pending) {
             service_pending();
             if (pending & kStop) return;
         }
         if (halted) return;  // the machine decides how long to idle
+        if (cache_.epoch() != epoch) {
+            prev = nullptr;  // it may have been dropped
+            epoch = cache_.epoch();
+        }
         cache_.release_retired();
         try {
-            if (insn_hook_) execute_one_traced();
-            else if (Block* b = current_block()) execute_block(*b);
+            if (insn_hook_) {
+                execute_one_traced();
+                continue;
+            }
+            const Segment& cs = seg[CS];
+            Block* b = prev ? prev->successor(eip, cs.base, cs.limit, epoch) : nullptr;
+            if (!b) {
+                b = current_block();
+                if (b && prev) prev->remember(b, eip, cs.base, cs.limit, epoch);
+            }
+            prev = b;
+            if (b) execute_block(*b);
             else execute_one_uncached();
         } catch (const CpuFault& f) {
+            prev = nullptr;
             deliver(f);
         }
     }
 }
 
-void Cpu::step() {
-    if (halted) return;
+std::optional<CpuFault> Cpu::step() {
+    if (halted) return std::nullopt;
     deadline_ = ~uint64_t(0);  // a repeated string instruction runs to completion
     if (pending) service_pending();
     cache_.release_retired();
@@ -334,7 +359,9 @@ void Cpu::step() {
         execute_one_cached();
     } catch (const CpuFault& f) {
         deliver(f);
+        return f;
     }
+    return std::nullopt;
 }
 
 std::string Cpu::mnemonic(const Insn& i) const {

@@ -12,6 +12,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "cpu/code_cache.hpp"
@@ -83,7 +84,8 @@ public:
     // Executes exactly one whole instruction (all iterations of a repeated
     // string instruction), delivering a fault it raises. Used by the vector
     // runner and single-stepping; goes through the same decoder and handlers.
-    void step();
+    // Returns the fault the instruction raised, if any (already delivered).
+    std::optional<CpuFault> step();
 
     // Called before every instruction while set (tracing, debugging). Setting
     // it selects a separate, slower run loop; the fast loop never checks it.
@@ -219,6 +221,7 @@ public:
     // Linear -> physical for the current mode (no paging yet: A20 and bus width).
     uint32_t translate(uint32_t lin) const { return lin & addr_mask_; }
     void set_a20(bool enabled);
+    void flush_tlb();
     bool a20() const { return a20_; }
 
     // ---- stack ----

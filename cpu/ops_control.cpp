@@ -1,4 +1,6 @@
 // Control transfer: Jcc, JMP, CALL, RET, LOOP/JCXZ, INT/INTO/IRET, HLT.
+#include <utility>
+
 #include "cpu/ops_common.hpp"
 
 namespace amber {
@@ -8,8 +10,15 @@ using namespace ops;
 // A near target is truncated to the operand size.
 template <typename T> void jump_near(Cpu& c, uint32_t target) { c.next_eip = static_cast<T>(target); }
 
-template <typename T> void jcc(Cpu& c, const Insn& i) {
-    if (condition(c, i.op & 0xF)) jump_near<T>(c, c.next_eip + i.imm);
+// One handler per condition, so the test is compiled in rather than looked up.
+template <unsigned Cc, typename T> void jcc(Cpu& c, const Insn& i) {
+    if (condition(c, Cc)) jump_near<T>(c, c.next_eip + i.imm);
+}
+template <unsigned... Cc> void register_jcc(OpTableBuilder& b, uint16_t base, std::integer_sequence<unsigned, Cc...>) {
+    static const char* const names[16] = {"jo", "jno", "jb", "jae", "je", "jne", "jbe", "ja",
+                                          "js", "jns", "jp", "jnp", "jl", "jge", "jle", "jg"};
+    Form form = base == 0x70 ? I(Imm::Jb) : I(Imm::Jz);
+    (b.op(base + Cc, names[Cc], form, &jcc<Cc, uint16_t>, &jcc<Cc, uint32_t>, op_flag::kEndsBlock), ...);
 }
 template <typename T> void jmp_rel(Cpu& c, const Insn& i) { jump_near<T>(c, c.next_eip + i.imm); }
 template <typename T> void jmp_e(Cpu& c, const Insn& i) { jump_near<T>(c, read_rm<T>(c, i)); }
@@ -94,12 +103,10 @@ void hlt(Cpu& c, const Insn&) { c.halted = true; }
 
 void register_control_ops(OpTableBuilder& b) {
     constexpr uint8_t end = op_flag::kEndsBlock;
-    static const char* const jcc_names[16] = {"jo", "jno", "jb", "jae", "je", "jne", "jbe", "ja",
-                                              "js", "jns", "jp", "jnp", "jl", "jge", "jle", "jg"};
-    for (uint16_t cc = 0; cc < 16; ++cc) {
-        b.op(0x70 + cc, jcc_names[cc], I(Imm::Jb), AMBER_SIZED(jcc), end);
-        if (!b.model.has_186_ops) b.alias(0x60 + cc, 0x70 + cc);  // 8086: 60-6F repeat 70-7F
-    }
+    register_jcc(b, 0x70, std::make_integer_sequence<unsigned, 16>{});
+    if (b.model.model >= CpuModel::i386) register_jcc(b, 0x180, std::make_integer_sequence<unsigned, 16>{});  // 0F 80-8F
+    if (!b.model.has_186_ops)
+        for (uint16_t cc = 0; cc < 16; ++cc) b.alias(0x60 + cc, 0x70 + cc);  // 8086: 60-6F repeat 70-7F
     b.op(0xE9, "jmp", I(Imm::Jz), AMBER_SIZED(jmp_rel), end);
     b.op(0xEB, "jmp", I(Imm::Jb), AMBER_SIZED(jmp_rel), end);
     b.op(0xEA, "jmp", I(Imm::Ap), &jmp_far, nullptr, end);
