@@ -24,6 +24,8 @@ OpTable build(CpuModel model) {
     register_string_ops(b);
     register_bcd_ops(b);
     register_misc_ops(b);
+    register_ext_ops(b);
+    register_bits_ops(b);
     return t;
 }
 

@@ -101,5 +101,7 @@ void register_control_ops(OpTableBuilder& b);
 void register_string_ops(OpTableBuilder& b);
 void register_bcd_ops(OpTableBuilder& b);
 void register_misc_ops(OpTableBuilder& b);
+void register_ext_ops(OpTableBuilder& b);   // 386/486 two-byte opcodes
+void register_bits_ops(OpTableBuilder& b);  // 386/486 bit instructions
 
 }  // namespace amber

@@ -38,8 +38,26 @@ template <typename T> void pop_e(Cpu& c, const Insn& i) {
 }
 template <typename T> void push_i(Cpu& c, const Insn& i) { c.push<T>(static_cast<T>(i.imm)); }
 
-void pushf(Cpu& c, const Insn&) { c.push<uint16_t>(c.flags_image()); }
-void popf(Cpu& c, const Insn&) { c.write_flags16(c.pop<uint16_t>()); }
+// PUSHF/PUSHFD. The 32-bit image reads VM and RF as zero.
+template <typename T> void pushf(Cpu& c, const Insn&) {
+    if constexpr (sizeof(T) == 2) c.push<uint16_t>(c.flags_image());
+    else c.push<uint32_t>((c.flags.get() | c.traits().flags_fixed_one) & ~(flag::VM | flag::RF));
+}
+// POPF/POPFD. In protected mode IOPL changes only at CPL 0, and IF only at
+// CPL <= IOPL; otherwise they silently keep their values. Of the upper
+// EFLAGS bits only AC (486) can be popped.
+template <typename T> void popf(Cpu& c, const Insn&) {
+    uint32_t v = c.pop<T>();
+    const uint32_t old = c.flags.get();
+    if (c.protected_mode()) {
+        const unsigned cpl = c.seg[CS].selector & 3;
+        const unsigned iopl = (old & flag::IOPL) >> 12;
+        const uint32_t keep = (cpl > 0 ? flag::IOPL : 0) | (cpl > iopl ? flag::IF : 0);
+        v = (v & ~keep) | (old & keep);
+    }
+    c.write_flags16(static_cast<uint16_t>(v));
+    if (sizeof(T) == 4 && c.model() >= CpuModel::i486) c.flags.set_flag(flag::AC, v & flag::AC);
+}
 
 template <typename T> void pusha(Cpu& c, const Insn&) {
     T sp = c.reg<T>(ESP);
@@ -108,8 +126,8 @@ void register_stack_ops(OpTableBuilder& b) {
         if (reg != 0 && b.model.invalid_opcode_ud) break;
         b.group(0x8F, reg, "pop", kM, AMBER_SIZED(pop_e));
     }
-    b.op(0x9C, "pushf", kNone, &pushf);
-    b.op(0x9D, "popf", kNone, &popf, nullptr, op_flag::kEndsBlock);
+    b.op(0x9C, "pushf", kNone, AMBER_SIZED(pushf));
+    b.op(0x9D, "popf", kNone, AMBER_SIZED(popf), op_flag::kEndsBlock);
 
     if (b.model.has_186_ops) {
         b.op(0x60, "pusha", kNone, AMBER_SIZED(pusha));

@@ -31,11 +31,25 @@ void load_real_mode_state(Cpu& cpu, const RegFile& regs, uint32_t flags_clear) {
 }
 
 bool load_flat32_state(Cpu& cpu, const RegFile& regs) {
-    // Needs: CR0.PE, CS.D and SS.B with flat 4 GiB segments, CPL 3. The CPU
-    // offers none of that yet, so native32 forms are reported as not applicable.
-    (void)cpu;
-    (void)regs;
-    return false;
+    if (cpu.model() < CpuModel::i386) return false;
+    // Protected mode with flat 4 GiB segments at CPL 3 (RPL 3 selectors, DPL 3
+    // descriptors): 32-bit code (CS.D) and a 32-bit stack (SS.B).
+    cpu.cr0 = 1;
+    constexpr uint16_t kCode = 0xFB, kData = 0xF3;  // present, DPL 3, code readable / data writable, accessed
+    cpu.set_segment_cache(CS, Segment{0x1B, 0, 0xFFFFFFFFu, uint16_t(kCode | Segment::kBig)});
+    cpu.set_segment_cache(SS, Segment{0x23, 0, 0xFFFFFFFFu, uint16_t(kData | Segment::kBig)});
+    for (unsigned sr : {ES, DS, FS, GS}) cpu.set_segment_cache(sr, Segment{0x23, 0, 0xFFFFFFFFu, kData});
+    for (unsigned i = 0; i < 8; ++i) cpu.r[i] = regs.value[i];
+    cpu.eip = cpu.next_eip = regs.get(Field::EIP);
+    cpu.flags.set(regs.get(Field::EFLAGS));
+    // No interrupt table: the vectors stop at a fault, so a fault must leave
+    // the state untouched; an empty IDT makes delivery fail before any push.
+    cpu.idtr.base = 0;
+    cpu.idtr.limit = 0;
+    cpu.halted = false;
+    cpu.shutdown = false;
+    cpu.pending = 0;
+    return true;
 }
 
 uint32_t read_field(const Cpu& cpu, Field f, bool wide) {

@@ -1,6 +1,8 @@
 #include "frontend/vectors/judge.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -33,6 +35,14 @@ std::string missing_fields(uint16_t missing, bool wide) {
     for (unsigned i = 0; i < kFieldCount; ++i)
         if (missing >> i & 1) out += fmt::format("{}{}", out.empty() ? "" : ", ", field_name(Field(i), wide));
     return out;
+}
+
+// "#DE", "#GP"...: how native32 names exceptions.
+std::string exception_mnemonic(uint8_t vector) {
+    static const char* const kNames[] = {"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#MF9",
+                                         "#TS", "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC"};
+    if (vector < std::size(kNames)) return kNames[vector];
+    return fmt::format("#{}", vector);
 }
 
 }  // namespace
@@ -92,7 +102,7 @@ Verdict Judge::run(const TestCase& test, const FormInfo& info) {
     if (!full_scan_) clear_leftovers();
     build_expectations(test, flags_mask);
     load(test);
-    execute(v);
+    execute(test, v);
     compare_registers(test, flags_mask, v);
     compare_memory(v);
     find_strays(v);
@@ -166,7 +176,7 @@ void Judge::load(const TestCase& test) {
     }
 }
 
-void Judge::execute(Verdict& v) {
+void Judge::execute(const TestCase& test, Verdict& v) {
     Cpu& cpu = machine_.cpu();
     auto problem = [&](std::string note) {
         v.diffs.push_back({Difference::Kind::Run, Field::EAX, 0, 0, 0, 0xFFFFFFFF, std::move(note)});
@@ -179,8 +189,18 @@ void Judge::execute(Verdict& v) {
             else if (r.reason != StopReason::HaltedForever)
                 problem(r.message.empty() ? "the run stopped before a HLT" : r.message);
         } else {
-            cpu.step();
-            if (cpu.shutdown) problem("triple fault: the CPU shut down");
+            std::optional<CpuFault> fault = cpu.step();
+            if (rules_.wide) {
+                // native32 recordings stop at a fault (state untouched); the
+                // flat setup has no IDT, so Amber's delivery fails without
+                // touching state either, and only the vector is compared.
+                std::string raised = fault ? exception_mnemonic(fault->vector) : std::string();
+                if (raised != test.exception)
+                    problem(fmt::format("raised {} where the hardware raised {}", raised.empty() ? "nothing" : raised,
+                                        test.exception.empty() ? "nothing" : test.exception));
+            } else if (cpu.shutdown) {
+                problem("triple fault: the CPU shut down");
+            }
         }
     } catch (const CpuFault& f) {
         problem(fmt::format("CPU fault {} escaped the CPU instead of being delivered", f.vector));

@@ -69,7 +69,7 @@ private:
     void collect_pages(const TestCase& test);
     void clear_leftovers();
     void load(const TestCase& test);
-    void execute(Verdict& v);
+    void execute(const TestCase& test, Verdict& v);
     void compare_registers(const TestCase& test, uint32_t flags_mask, Verdict& v);
     void compare_memory(Verdict& v);
     void find_strays(Verdict& v);
