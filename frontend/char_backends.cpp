@@ -42,7 +42,9 @@ std::unique_ptr<CharBackend> make_serial_backend(const BackendSpec& spec, std::f
 
 std::unique_ptr<CharBackend> make_output_backend(const BackendSpec& spec) {
     switch (spec.kind) {
-    case BackendSpec::Kind::Stdio: return std::make_unique<StreamCharBackend>(-1, stdout, false);
+    case BackendSpec::Kind::Stdio:
+        // The serial console may have put the terminal in raw mode.
+        return std::make_unique<StreamCharBackend>(-1, stdout, false, isatty(STDOUT_FILENO));
     case BackendSpec::Kind::File: return std::make_unique<StreamCharBackend>(-1, open_output(spec.path), true);
     case BackendSpec::Kind::None: break;
     }

@@ -53,7 +53,7 @@ po::options_description describe_options() {
         ("rom", po::value<std::string>(),
          "flat ROM image to run instead of the embedded default guest "
          "(a multiple of 4 KiB, at most 128 KiB; it ends at 1 MiB and the CPU starts in its last 16 bytes)")
-        ("ram", po::value<unsigned>()->default_value(640), "conventional RAM in KiB (1..640, or 1024)")
+        ("ram", po::value<unsigned>()->default_value(640), "conventional RAM in KiB, from address 0 (1..640)")
         ("max-ticks", po::value<uint64_t>(), "stop after this many virtual instructions")
         ("serial", po::value<std::string>()->default_value("stdio"), "COM1 at 0x3F8: stdio, none or file:PATH")
         ("debugcon", po::value<std::string>()->default_value("none"), "debug console at port 0xE9: stdio, none or file:PATH")
@@ -71,8 +71,9 @@ RunOptions parse_options(const po::variables_map& vm) {
     o.cpu = *model;
     if (vm.count("rom")) o.rom_path = vm["rom"].as<std::string>();
     o.ram_kib = vm["ram"].as<unsigned>();
-    if (o.ram_kib == 0 || (o.ram_kib > 640 && o.ram_kib != 1024))
-        throw UsageError(fmt::format("--ram must be 1..640 or 1024 KiB (got {})", o.ram_kib));
+    // More would reach into the ROM, which must end at 1 MiB.
+    if (o.ram_kib == 0 || o.ram_kib > 640)
+        throw UsageError(fmt::format("--ram must be 1..640 KiB (got {})", o.ram_kib));
     if (vm.count("max-ticks")) o.max_ticks = vm["max-ticks"].as<uint64_t>();
     o.serial = parse_backend_spec(vm["serial"].as<std::string>(), "serial");
     o.debugcon = parse_backend_spec(vm["debugcon"].as<std::string>(), "debugcon");

@@ -6,8 +6,8 @@
 
 namespace amber::cli {
 
-StreamCharBackend::StreamCharBackend(int in_fd, std::FILE* out, bool owns_out)
-    : in_fd_(in_fd), out_(out), owns_out_(owns_out), flush_lines_(out && isatty(fileno(out))) {}
+StreamCharBackend::StreamCharBackend(int in_fd, std::FILE* out, bool owns_out, bool lf_to_crlf)
+    : in_fd_(in_fd), out_(out), owns_out_(owns_out), flush_lines_(out && isatty(fileno(out))), lf_to_crlf_(lf_to_crlf) {}
 
 StreamCharBackend::~StreamCharBackend() {
     if (!out_) return;
@@ -17,6 +17,7 @@ StreamCharBackend::~StreamCharBackend() {
 
 void StreamCharBackend::write(uint8_t byte) {
     if (!out_) return;
+    if (byte == '\n' && lf_to_crlf_) std::fputc('\r', out_);
     std::fputc(byte, out_);
     if (byte == '\n' && flush_lines_) std::fflush(out_);
 }

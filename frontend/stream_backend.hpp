@@ -15,8 +15,9 @@ namespace amber::cli {
 class StreamCharBackend final : public CharBackend {
 public:
     // in_fd < 0: no input at all. out may be null (output is dropped);
-    // owns_out: fclose it when done.
-    StreamCharBackend(int in_fd, std::FILE* out, bool owns_out);
+    // owns_out: fclose it when done. lf_to_crlf: send LF as CR LF, for text
+    // that may land on a terminal in raw mode (which no longer adds the CR).
+    StreamCharBackend(int in_fd, std::FILE* out, bool owns_out, bool lf_to_crlf = false);
     ~StreamCharBackend() override;
     StreamCharBackend(const StreamCharBackend&) = delete;
     StreamCharBackend& operator=(const StreamCharBackend&) = delete;
@@ -29,6 +30,7 @@ private:
     std::FILE* out_;
     bool owns_out_;
     bool flush_lines_;  // output goes to a terminal: show each line at once
+    bool lf_to_crlf_;
     bool at_eof_ = false;
     std::array<uint8_t, 4096> buf_{};
     size_t pos_ = 0, len_ = 0;

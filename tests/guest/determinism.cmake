@@ -4,14 +4,15 @@
 #   cmake -DAMBER=<exe> -DARGS="run --cpu 8086" -DINPUT=<file> -P determinism.cmake
 cmake_minimum_required(VERSION 3.25)
 separate_arguments(args UNIX_COMMAND "${ARGS}")
+separate_arguments(runner UNIX_COMMAND "${RUNNER}")  # e.g. qemu-user in a cross build
 
 function(run_once how out_ticks out_stdout)
   if(how STREQUAL "pipe")
-    execute_process(COMMAND cat ${INPUT} COMMAND ${AMBER} ${args} --stats
+    execute_process(COMMAND cat ${INPUT} COMMAND ${runner} ${AMBER} ${args} --stats
       OUTPUT_VARIABLE out ERROR_VARIABLE err RESULTS_VARIABLE rcs TIMEOUT 60)
     list(GET rcs 1 rc)
   else()
-    execute_process(COMMAND ${AMBER} ${args} --stats INPUT_FILE ${INPUT}
+    execute_process(COMMAND ${runner} ${AMBER} ${args} --stats INPUT_FILE ${INPUT}
       OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 60)
   endif()
   if(NOT rc STREQUAL "0")

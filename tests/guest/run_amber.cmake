@@ -1,5 +1,5 @@
 # Runs amber once and judges the outcome:
-#   cmake -DAMBER=<exe> -DARGS="run --cpu 8086" [-DINPUT=<stdin file>]
+#   cmake -DAMBER=<exe> [-DRUNNER=<emulator>] -DARGS="run --cpu 8086" [-DINPUT=<stdin file>]
 #         [-DEXPECT=<file>] [-DCPU=<name>] [-DSERIAL_FILE=<path>]
 #         [-DEXPECT_RC=<status>] [-DSTDERR_REGEX=<regex>] [-DREJECT_REGEX=<regex>]
 #         -P run_amber.cmake
@@ -15,8 +15,9 @@ if(NOT DEFINED INPUT OR INPUT STREQUAL "")
   set(INPUT /dev/null)
 endif()
 separate_arguments(args UNIX_COMMAND "${ARGS}")
+separate_arguments(runner UNIX_COMMAND "${RUNNER}")  # e.g. qemu-user in a cross build
 
-execute_process(COMMAND ${AMBER} ${args}
+execute_process(COMMAND ${runner} ${AMBER} ${args}
   INPUT_FILE ${INPUT}
   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc
   TIMEOUT 60)
