@@ -90,12 +90,12 @@ void int_n(Cpu& c, const Insn& i) { c.interrupt(static_cast<uint8_t>(i.imm), c.n
 void into(Cpu& c, const Insn&) {
     if (c.flags.of()) c.interrupt(vec::OF, c.next_eip);
 }
-void iret(Cpu& c, const Insn&) {
-    uint16_t ip = c.pop<uint16_t>();
-    uint16_t cs = c.pop<uint16_t>();
-    uint16_t fl = c.pop<uint16_t>();
+template <typename T> void iret(Cpu& c, const Insn&) {  // IRET / IRETD
+    T ip = c.pop<T>();
+    uint16_t cs = static_cast<uint16_t>(c.pop<T>());
+    T fl = c.pop<T>();
     c.far_jump(cs, ip);
-    c.write_flags16(fl);
+    write_popped_flags<T>(c, fl);
 }
 void hlt(Cpu& c, const Insn&) { c.halted = true; }
 
@@ -133,7 +133,7 @@ void register_control_ops(OpTableBuilder& b) {
     b.op(0xCC, "int3", kNone, &int3, nullptr, end);
     b.op(0xCD, "int", I(Imm::Ib), &int_n, nullptr, end);
     b.op(0xCE, "into", kNone, &into, nullptr, end);
-    b.op(0xCF, "iret", kNone, &iret, nullptr, end);
+    b.op(0xCF, "iret", kNone, AMBER_SIZED(iret), end);
     b.op(0xF4, "hlt", kNone, &hlt, nullptr, end);
 }
 

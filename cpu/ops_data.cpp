@@ -1,4 +1,4 @@
-// Data movement: MOV (all forms), XCHG, LEA, LDS/LES, segment register moves,
+// Data movement: MOV (all forms), XCHG, LEA, LDS/LES/LSS/LFS/LGS, segment register moves,
 // CBW/CWD, LAHF/SAHF, XLAT, SALC.
 #include "cpu/ops_common.hpp"
 
@@ -113,6 +113,11 @@ void register_data_ops(OpTableBuilder& b) {
     for (uint16_t r = 1; r < 8; ++r) b.op(0x90 + r, "xchg", kNone, AMBER_SIZED(xchg_ar));
     b.op(0xC4, "les", kM, &load_far_pointer<ES, uint16_t>, &load_far_pointer<ES, uint32_t>);
     b.op(0xC5, "lds", kM, &load_far_pointer<DS, uint16_t>, &load_far_pointer<DS, uint32_t>);
+    if (b.model.model >= CpuModel::i386) {  // 0F B2, B4, B5
+        b.op(0x1B2, "lss", kM, &load_far_pointer<SS, uint16_t>, &load_far_pointer<SS, uint32_t>);
+        b.op(0x1B4, "lfs", kM, &load_far_pointer<FS, uint16_t>, &load_far_pointer<FS, uint32_t>);
+        b.op(0x1B5, "lgs", kM, &load_far_pointer<GS, uint16_t>, &load_far_pointer<GS, uint32_t>);
+    }
     b.op(0x98, "cbw", kNone, AMBER_SIZED(cbw));
     b.op(0x99, "cwd", kNone, AMBER_SIZED(cwd));
     b.op(0x9E, "sahf", kNone, &sahf);

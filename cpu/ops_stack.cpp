@@ -1,5 +1,5 @@
 // Stack instructions: PUSH POP (registers, segments, memory, immediates),
-// PUSHF POPF, PUSHA POPA, ENTER LEAVE, and BOUND.
+// PUSHF POPF, PUSHA POPA, ENTER LEAVE, and BOUND; FS/GS pushes and pops (386).
 #include "cpu/ops_common.hpp"
 
 namespace amber {
@@ -16,11 +16,15 @@ template <typename T> void push_r(Cpu& c, const Insn& i) {
 }
 template <typename T> void pop_r(Cpu& c, const Insn& i) { c.set_reg<T>(i.reg, c.pop<T>()); }
 
-template <unsigned Sr> void push_sreg(Cpu& c, const Insn&) { c.push<uint16_t>(c.seg[Sr].selector); }
-template <unsigned Sr> void pop_sreg(Cpu& c, const Insn&) {
-    c.load_segment(Sr, c.pop<uint16_t>());
+// PUSH/POP of a segment register move the stack pointer by the operand
+// size. A 32-bit push writes the selector zero-extended (the upper half is
+// undefined in the manuals); a 32-bit pop uses the low 16 bits.
+template <unsigned Sr, typename T> void push_sreg(Cpu& c, const Insn&) { c.push<T>(c.seg[Sr].selector); }
+template <unsigned Sr, typename T> void pop_sreg(Cpu& c, const Insn&) {
+    c.load_segment(Sr, static_cast<uint16_t>(c.pop<T>()));
     if (Sr == SS) c.inhibit_interrupts_one_insn();
 }
+
 
 template <typename T> void push_e(Cpu& c, const Insn& i) {
     if (!i.is_mem() && i.rm == ESP && !c.traits().push_sp_old_value) {
@@ -44,8 +48,7 @@ template <typename T> void pushf(Cpu& c, const Insn&) {
     else c.push<uint32_t>((c.flags.get() | c.traits().flags_fixed_one) & ~(flag::VM | flag::RF));
 }
 // POPF/POPFD. In protected mode IOPL changes only at CPL 0, and IF only at
-// CPL <= IOPL; otherwise they silently keep their values. Of the upper
-// EFLAGS bits only AC (486) can be popped.
+// CPL <= IOPL; otherwise they silently keep their values.
 template <typename T> void popf(Cpu& c, const Insn&) {
     uint32_t v = c.pop<T>();
     const uint32_t old = c.flags.get();
@@ -55,8 +58,7 @@ template <typename T> void popf(Cpu& c, const Insn&) {
         const uint32_t keep = (cpl > 0 ? flag::IOPL : 0) | (cpl > iopl ? flag::IF : 0);
         v = (v & ~keep) | (old & keep);
     }
-    c.write_flags16(static_cast<uint16_t>(v));
-    if (sizeof(T) == 4 && c.model() >= CpuModel::i486) c.flags.set_flag(flag::AC, v & flag::AC);
+    write_popped_flags<T>(c, static_cast<T>(v));
 }
 
 template <typename T> void pusha(Cpu& c, const Insn&) {
@@ -110,14 +112,21 @@ void register_stack_ops(OpTableBuilder& b) {
         b.op(0x50 + r, "push", kNone, AMBER_SIZED(push_r));
         b.op(0x58 + r, "pop", kNone, AMBER_SIZED(pop_r));
     }
-    b.op(0x06, "push", kNone, &push_sreg<ES>);
-    b.op(0x07, "pop", kNone, &pop_sreg<ES>);
-    b.op(0x0E, "push", kNone, &push_sreg<CS>);
-    b.op(0x16, "push", kNone, &push_sreg<SS>);
-    b.op(0x17, "pop", kNone, &pop_sreg<SS>, nullptr, op_flag::kEndsBlock);
-    b.op(0x1E, "push", kNone, &push_sreg<DS>);
-    b.op(0x1F, "pop", kNone, &pop_sreg<DS>);
-    if (!b.model.has_186_ops) b.op(0x0F, "pop", kNone, &pop_sreg<CS>, nullptr, op_flag::kEndsBlock);  // 8086 POP CS
+    b.op(0x06, "push", kNone, &push_sreg<ES, uint16_t>, &push_sreg<ES, uint32_t>);
+    b.op(0x07, "pop", kNone, &pop_sreg<ES, uint16_t>, &pop_sreg<ES, uint32_t>);
+    b.op(0x0E, "push", kNone, &push_sreg<CS, uint16_t>, &push_sreg<CS, uint32_t>);
+    b.op(0x16, "push", kNone, &push_sreg<SS, uint16_t>, &push_sreg<SS, uint32_t>);
+    b.op(0x17, "pop", kNone, &pop_sreg<SS, uint16_t>, &pop_sreg<SS, uint32_t>, op_flag::kEndsBlock);
+    b.op(0x1E, "push", kNone, &push_sreg<DS, uint16_t>, &push_sreg<DS, uint32_t>);
+    b.op(0x1F, "pop", kNone, &pop_sreg<DS, uint16_t>, &pop_sreg<DS, uint32_t>);
+    if (!b.model.has_186_ops)  // 8086 POP CS
+        b.op(0x0F, "pop", kNone, &pop_sreg<CS, uint16_t>, nullptr, op_flag::kEndsBlock);
+    if (b.model.model >= CpuModel::i386) {  // 0F A0/A1, 0F A8/A9
+        b.op(0x1A0, "push", kNone, &push_sreg<FS, uint16_t>, &push_sreg<FS, uint32_t>);
+        b.op(0x1A1, "pop", kNone, &pop_sreg<FS, uint16_t>, &pop_sreg<FS, uint32_t>);
+        b.op(0x1A8, "push", kNone, &push_sreg<GS, uint16_t>, &push_sreg<GS, uint32_t>);
+        b.op(0x1A9, "pop", kNone, &pop_sreg<GS, uint16_t>, &pop_sreg<GS, uint32_t>);
+    }
 
     b.group(0xFF, 6, "push", kM, AMBER_SIZED(push_e));
     b.group(0xFF, 7, "push", kM, AMBER_SIZED(push_e));  // undocumented alias of /6

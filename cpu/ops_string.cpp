@@ -75,19 +75,25 @@ template <Str op, typename T> void iteration(StringStep& s) {
     }
 }
 
-// REP MOVS/STOS forward, 16-bit addressing: as many elements as fit in the
-// current pages, the segment limits and the 16-bit index range, done through
-// host pointers. Returns the number of elements done (0: use the slow loop).
+// REP MOVS/STOS forward: as many elements as fit in the current pages, the
+// segment limits and the index range (64 KiB with 16-bit addressing), done
+// through host pointers. Returns the number of elements done (0: use the
+// slow loop).
 template <Str op, typename T> uint32_t bulk(Cpu& c, const Insn& i, uint32_t count, uint64_t budget) {
-    if (i.a32() || c.flags.df()) return 0;
+    if (c.flags.df()) return 0;
+    const uint64_t index_space = i.a32() ? (uint64_t(1) << 32) : 0x10000u;
     auto room = [&](unsigned sr, uint32_t off) -> uint32_t {
         const Segment& s = c.seg[sr];
         if (off > s.limit) return 0;
         uint32_t lin = s.base + off;
-        uint64_t bytes = std::min<uint64_t>({0x10000u - off, uint64_t(s.limit) - off + 1, kPageSize - (lin & kPageMask)});
+        uint64_t bytes = std::min<uint64_t>({index_space - off, uint64_t(s.limit) - off + 1, kPageSize - (lin & kPageMask)});
         return static_cast<uint32_t>(bytes / sizeof(T));
     };
-    uint32_t di = c.r[EDI] & 0xFFFF, si = c.r[ESI] & 0xFFFF;
+    auto set_index = [&](unsigned reg, uint32_t v) {
+        if (i.a32()) c.r[reg] = v;
+        else c.set_reg<uint16_t>(reg, static_cast<uint16_t>(v));
+    };
+    uint32_t di = index_of(c, i, EDI), si = index_of(c, i, ESI);
     uint64_t n = std::min<uint64_t>({count, budget, room(ES, di)});
     if constexpr (op == Str::Movs) n = std::min<uint64_t>(n, room(i.seg, si));
     if (n < 2) return 0;
@@ -101,10 +107,11 @@ template <Str op, typename T> uint32_t bulk(Cpu& c, const Insn& i, uint32_t coun
         const uint8_t* src = c.host_pointer(c.seg[i.seg].base + si, false);
         if (!src) return 0;
         if (src + bytes <= dst || dst + bytes <= src) std::memcpy(dst, src, bytes);
-        else for (size_t k = 0; k < bytes; ++k) dst[k] = src[k];  // overlap: element order matters
-        c.set_reg<uint16_t>(ESI, static_cast<uint16_t>(si + bytes));
+        else  // overlap: each element is read whole before it is written, as the CPU does
+            for (size_t k = 0; k < bytes; k += sizeof(T)) store_le<T>(dst + k, load_le<T>(src + k));
+        set_index(ESI, static_cast<uint32_t>(si + bytes));
     }
-    c.set_reg<uint16_t>(EDI, static_cast<uint16_t>(di + bytes));
+    set_index(EDI, static_cast<uint32_t>(di + bytes));
     return static_cast<uint32_t>(n);
 }
 
