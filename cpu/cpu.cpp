@@ -276,19 +276,28 @@ void Cpu::execute_one_uncached() {
     ++ticks;
 }
 
-void Cpu::execute_block(const Block& b) {
-    const Insn* i = b.insns.data();
-    const Insn* end = i + b.insns.size();
-    // Stop at the deadline: checked once here rather than per instruction
-    // (only the last instruction of a block can add ticks of its own).
-    if (uint64_t room = deadline_ - ticks; room < b.insns.size()) end = i + room;
-    const uint32_t mask = ip_mask();
+// Runs `b` and then, while nothing is pending and time remains, the blocks
+// chained after it. Returns the last block run (for the caller to link from).
+Block* Cpu::execute_chain(Block* b) {
     for (;;) {
-        next_eip = (eip + i->len) & mask;
-        i->fn(*this, *i);
-        eip = next_eip;
-        ++ticks;
-        if (++i == end || pending) return;
+        const Insn* i = b->insns.data();
+        const Insn* end = i + b->insns.size();
+        // Stop at the deadline: checked once per block rather than per
+        // instruction (only a block's last instruction adds ticks of its own).
+        if (uint64_t room = deadline_ - ticks; room < b->insns.size()) end = i + room;
+        const uint32_t mask = ip_mask();
+        for (;;) {
+            next_eip = (eip + i->len) & mask;
+            i->fn(*this, *i);
+            eip = next_eip;
+            ++ticks;
+            if (++i == end || pending) break;
+        }
+        if (pending || ticks >= deadline_) return b;
+        const Segment& cs = seg[CS];
+        Block* next = b->successor(eip, cs.base, cs.limit, cache_.epoch());
+        if (!next) return b;
+        b = next;
     }
 }
 
@@ -340,9 +349,8 @@ void Cpu::run(uint64_t deadline) {
                 b = current_block();
                 if (b && prev) prev->remember(b, eip, cs.base, cs.limit, epoch);
             }
-            prev = b;
-            if (b) execute_block(*b);
-            else execute_one_uncached();
+            prev = b ? execute_chain(b) : nullptr;
+            if (!b) execute_one_uncached();
         } catch (const CpuFault& f) {
             prev = nullptr;
             deliver(f);

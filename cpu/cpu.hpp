@@ -269,7 +269,7 @@ private:
     void execute_one_uncached();
     void service_pending();
     void deliver(const CpuFault& f);
-    void execute_block(const Block& b);
+    Block* execute_chain(Block* b);
     void execute_one_traced();
     void execute_one_cached();
     void code_page_written(uint32_t page_number) override;
