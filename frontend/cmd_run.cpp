@@ -18,7 +18,8 @@
 #include "devices/uart16550.hpp"
 #include "frontend/char_backends.hpp"
 #include "frontend/commands.hpp"
-#include "frontend/logging.hpp"
+#include "machine/insn_trace.hpp"
+#include "machine/log.hpp"
 #include "machine/machine.hpp"
 #include "roms/embedded.hpp"
 
@@ -131,6 +132,7 @@ Timed run_machine(const MachineConfig& cfg, const RunOptions& opt) {
     auto quit = [&machine] { machine.stop(StopReason::Requested, 0, "quit from the console"); };
     machine.add_device(std::make_unique<Uart16550>(machine.io(), make_serial_backend(opt.serial, quit)));
     machine.reset();
+    if (log::get("cpu")->should_log(spdlog::level::trace)) attach_insn_trace(machine.cpu());
 
     auto started = std::chrono::steady_clock::now();
     RunResult result = machine.run(opt.max_ticks.value_or(Scheduler::kNever));

@@ -1,4 +1,4 @@
-#include "frontend/logging.hpp"
+#include "machine/log.hpp"
 
 #include <map>
 #include <stdexcept>
