@@ -76,7 +76,7 @@ if ((do_amber || callgrind)); then
     if [ -z "$amber" ] && { [ -f "$repo/build/build.ninja" ] || [ -f "$repo/build/Makefile" ]; }; then
       echo "run-realmode: building amber in $repo/build" >&2
       cmake --build "$repo/build" --target amber >&2
-      amber="$repo/build/frontend/amber"
+      amber="$repo/build/amber"
     fi
     if [ -z "$amber" ]; then
       die "no amber binary: build it (cmake -S . -B build && cmake --build build) or pass its path"
