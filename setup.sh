@@ -13,6 +13,10 @@ PACKAGES=(
   bochs bochsbios     # the benchmark's reference emulator
   seabios             # BIOS and VGA BIOS images
 )
+# The cross jobs (.ci/cross-test.sh, registered on x86-64 hosts by tests/cross).
+if [ "$(dpkg --print-architecture)" = amd64 ]; then
+  PACKAGES+=(g++-aarch64-linux-gnu g++-s390x-linux-gnu qemu-user-static)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
