@@ -1,0 +1,92 @@
+#include "mmu/paging.hpp"
+
+namespace amber {
+
+namespace {
+
+constexpr uint32_t kFrameMask = ~kPageMask;                 // table or 4 KiB page address
+constexpr uint32_t kLargeFrameMask = ~(kLargePageSize - 1); // 4 MiB page address, bits 31:22
+// Bits 20:13 of a 4 MiB PDE carry physical address bits 39:32 on CPUs with
+// PSE-36, and bit 21 is always reserved; Amber's physical addresses are 32
+// bits wide, so the whole range is reserved, as on CPUs without PSE-36.
+constexpr uint32_t kLargeReserved = 0x003FE000u;            // bits 21:13
+constexpr uint32_t kLargePageAttribute = 1u << 12;          // PDE.PAT of a 4 MiB page
+
+uint32_t directory_index(uint32_t lin) { return lin >> 22; }
+uint32_t table_index(uint32_t lin) { return (lin >> kPageBits) & 0x3FF; }
+
+PageWalk fault(uint16_t error_code) {
+    PageWalk w;
+    w.error_code = error_code;
+    return w;
+}
+
+// Sets `bits` in an entry, writing only if one is missing, so tables in ROM
+// or on pages holding decoded code are left alone when nothing changes. When
+// one entry serves as both PDE and PTE (a directory that maps itself), the
+// second update starts from the value read before the first, which is fine:
+// it sets A too.
+void set_entry_bits(PhysMemory& mem, uint32_t addr, uint32_t entry, uint32_t bits) {
+    if ((entry & bits) != bits) mem.write<uint32_t>(addr, entry | bits);
+}
+
+}  // namespace
+
+bool allows(const PageWalk& walk, AccessKind kind, bool user, bool write_protect) {
+    if (user && !walk.user) return false;
+    if (kind != AccessKind::Write) return true;
+    return walk.writable || (!user && !write_protect);
+}
+
+PageWalk walk_page_tables(PhysMemory& mem, uint32_t lin, AccessKind kind, bool user, const PagingMode& mode) {
+    const bool write = kind == AccessKind::Write;
+    // Every fault reports the kind of access and the privilege it was made at.
+    const uint16_t access_bits = (write ? kPageFaultWrite : 0) | (user ? kPageFaultUser : 0);
+    const uint16_t reserved_fault = access_bits | kPageFaultPresent | kPageFaultReserved;
+
+    const uint32_t pde_addr = ((mode.cr3 & kFrameMask) | (directory_index(lin) << 2)) & mode.address_mask;
+    const uint32_t pde = mem.read<uint32_t>(pde_addr);
+    if (!(pde & kEntryPresent)) return fault(access_bits);
+
+    PageWalk w;
+    uint32_t final_addr;   // the entry that maps the page: Dirty and Global live there
+    uint32_t final_entry;
+    const bool large = mode.pse && (pde & kEntryLargePage);
+    if (large) {
+        const uint32_t reserved = kLargeReserved | (mode.pat ? 0 : kLargePageAttribute);
+        if (pde & reserved) return fault(reserved_fault);
+        w.page_base = pde & kLargeFrameMask;
+        w.page_size = kLargePageSize;
+        w.user = pde & kEntryUser;
+        w.writable = pde & kEntryWritable;
+        final_addr = pde_addr;
+        final_entry = pde;
+    } else {
+        // Without CR4.PSE the PS bit is ignored and the PDE points to a page table.
+        const uint32_t pte_addr = ((pde & kFrameMask) | (table_index(lin) << 2)) & mode.address_mask;
+        const uint32_t pte = mem.read<uint32_t>(pte_addr);
+        if (!(pte & kEntryPresent)) return fault(access_bits);
+        // With CR4.PSE=0 32-bit paging has no reserved bits at all.
+        if (mode.pse && !mode.pat && (pte & kEntryPteAttribute)) return fault(reserved_fault);
+        w.page_base = pte & kFrameMask;
+        w.user = (pde & kEntryUser) && (pte & kEntryUser);
+        w.writable = (pde & kEntryWritable) && (pte & kEntryWritable);
+        final_addr = pte_addr;
+        final_entry = pte;
+    }
+    w.global = mode.pge && (final_entry & kEntryGlobal);
+    if (!allows(w, kind, user, mode.write_protect)) return fault(access_bits | kPageFaultPresent);
+
+    // The translation is used: mark the entries, the page table's PDE first.
+    if (!large) set_entry_bits(mem, pde_addr, pde, kEntryAccessed);
+    const uint32_t final_bits = kEntryAccessed | (write ? kEntryDirty : 0);
+    set_entry_bits(mem, final_addr, final_entry, final_bits);
+    w.dirty = (final_entry | final_bits) & kEntryDirty;
+
+    w.page_base &= mode.address_mask;
+    w.phys = (w.page_base | (lin & (w.page_size - 1))) & mode.address_mask;
+    w.ok = true;
+    return w;
+}
+
+}  // namespace amber
