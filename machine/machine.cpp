@@ -38,14 +38,21 @@ void Machine::reset() {
 }
 
 void Machine::stop(StopReason reason, int exit_code, std::string message) {
+    if (stop_reported_) {  // the last run's result is history
+        stop_ = {};
+        stop_reported_ = false;
+    }
     if (stop_.reason == StopReason::None) stop_ = {reason, exit_code, 0, std::move(message)};
     cpu_->request_stop();
 }
 
 RunResult Machine::run(uint64_t max_ticks) {
-    stop_ = {};
+    // A stop requested between runs ends this run at once; the one that ended
+    // the previous run has been reported and is forgotten.
+    if (stop_reported_) stop_ = {};
+    stop_reported_ = false;
     Cpu& cpu = *cpu_;
-    cpu.clear_stop();
+    if (stop_.reason == StopReason::None) cpu.clear_stop();
     uint64_t end = max_ticks == Scheduler::kNever ? Scheduler::kNever : cpu.ticks + max_ticks;
     while (stop_.reason == StopReason::None) {
         if (cpu.ticks >= end) {
@@ -70,6 +77,7 @@ RunResult Machine::run(uint64_t max_ticks) {
         sched_.run_due(cpu.ticks);
     }
     stop_.ticks = cpu.ticks;
+    stop_reported_ = true;
     return stop_;
 }
 

@@ -73,6 +73,7 @@ private:
     std::unique_ptr<Cpu> cpu_;
     std::vector<std::unique_ptr<Device>> devices_;
     RunResult stop_{};
+    bool stop_reported_ = true;  // stop_ was returned by the last run()
 };
 
 }  // namespace amber

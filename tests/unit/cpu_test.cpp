@@ -117,3 +117,13 @@ TEST_CASE("two runs of the same program take the same number of ticks") {
     CHECK(once() == once());
     CHECK(once() == 1 + 0x7FFF + 1);
 }
+
+TEST_CASE("a stop requested before run() ends that run at once") {
+    Bare b(CpuModel::i80286);
+    b.load({0xEB, 0xFE});  // jmp $
+    b.m.stop(StopReason::Requested, 5, "asked early");
+    RunResult r = b.run(1000);
+    CHECK(r.reason == StopReason::Requested);
+    CHECK(r.exit_code == 5);
+    CHECK(b.run(100).reason == StopReason::TickLimit);  // the next run starts afresh
+}
