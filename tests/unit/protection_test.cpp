@@ -335,6 +335,17 @@ struct LoadCase {
     uint16_t sel;
     const char* expect;
 };
+
+// Runs each case with its descriptor at GDT entry 8 and compares the outcome
+// of `check(tables, case)` with the expected one.
+template <size_t N, typename Check> void run_load_cases(const LoadCase (&cases)[N], Check check) {
+    for (const LoadCase& c : cases) {
+        INFO(c.what);
+        Guest g;
+        g.gdt(8, c.desc);
+        CHECK(outcome(check(g.t, c)) == c.expect);
+    }
+}
 }  // namespace
 
 TEST_CASE("MOV/POP to DS, ES, FS, GS", "[protection]") {
@@ -360,12 +371,7 @@ TEST_CASE("MOV/POP to DS, ES, FS, GS", "[protection]") {
         {"not present and too privileged: privilege first", not_present(data(0)), 3, 0x43, "#GP(0040)"},
         {"not present and execute-only: type first", not_present(code(0, kCodeX)), 0, 0x40, "#GP(0040)"},
     };
-    for (const LoadCase& c : cases) {
-        INFO(c.what);
-        Guest g;
-        g.gdt(8, c.desc);
-        CHECK(outcome(check_data_segment_load(g.t, c.cpl, c.sel)) == c.expect);
-    }
+    run_load_cases(cases, [](auto& t, const LoadCase& c) { return check_data_segment_load(t, c.cpl, c.sel); });
     for (uint8_t type = 0; type < 16; ++type) {
         INFO("system type " << int(type));
         Guest g;
@@ -428,12 +434,7 @@ TEST_CASE("MOV/POP/LSS to SS", "[protection]") {
         {"not present and read-only: type first", not_present(data(0, kDataRO)), 0, 0x40, "#GP(0040)"},
         {"not present and RPL != CPL", not_present(data(0)), 0, 0x41, "#GP(0040)"},
     };
-    for (const LoadCase& c : cases) {
-        INFO(c.what);
-        Guest g;
-        g.gdt(8, c.desc);
-        CHECK(outcome(check_stack_segment_load(g.t, c.cpl, c.sel)) == c.expect);
-    }
+    run_load_cases(cases, [](auto& t, const LoadCase& c) { return check_stack_segment_load(t, c.cpl, c.sel); });
     for (uint8_t type = 0; type < 16; ++type) {
         INFO("system type " << int(type));
         Guest g;
@@ -460,12 +461,7 @@ TEST_CASE("LLDT", "[protection]") {
         {"a data segment", data(0), 0, 0x40, "#GP(0040)"},
         {"not present", not_present(system(0, kLdt)), 0, 0x40, "#NP(0040)"},
     };
-    for (const LoadCase& c : cases) {
-        INFO(c.what);
-        Guest g;
-        g.gdt(8, c.desc);
-        CHECK(outcome(check_ldt_load(g.t, c.sel)) == c.expect);
-    }
+    run_load_cases(cases, [](auto& t, const LoadCase& c) { return check_ldt_load(t, c.sel); });
     Guest g;
     g.gdt(8, make_segment(0x00345000, 0xFFF, P | kLdt));
     auto ldt = check_ldt_load(g.t, 0x40);
@@ -488,12 +484,7 @@ TEST_CASE("LTR", "[protection]") {
         {"a data segment", data(0), 0, 0x40, "#GP(0040)"},
         {"not present", not_present(system(0, kTss32)), 0, 0x40, "#NP(0040)"},
     };
-    for (const LoadCase& c : cases) {
-        INFO(c.what);
-        Guest g;
-        g.gdt(8, c.desc);
-        CHECK(outcome(check_task_register_load(g.t, c.sel)) == c.expect);
-    }
+    run_load_cases(cases, [](auto& t, const LoadCase& c) { return check_task_register_load(t, c.sel); });
     Guest g;
     g.gdt(8, system(0, kTss32));
     auto tr = check_task_register_load(g.t, 0x40);
