@@ -7,7 +7,8 @@
 #                          packages were unpacked (what .ci/cross-test.sh
 #                          does; the host's dpkg database is left alone);
 #   otherwise              the multiarch packages installed on the host
-#                          (apt-get install libfmt-dev:arm64 ...).
+#                          (apt-get install libfmt-dev:arm64 ...; Debian's
+#                          usual way, but not what CI runs, so untested).
 # Host tools (nasm, cmake -P scripts) stay native. Target programs (the unit
 # tests, and catch_discover_tests at build time) run through qemu-user, given
 # the cross libc with -L, so no binfmt_misc registration is needed.
