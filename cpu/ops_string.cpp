@@ -106,7 +106,9 @@ template <Str op, typename T> uint32_t bulk(Cpu& c, const Insn& i, uint32_t coun
     } else {
         const uint8_t* src = c.host_pointer(c.seg[i.seg].base + si, false);
         if (!src) return 0;
-        if (src + bytes <= dst || dst + bytes <= src) std::memcpy(dst, src, bytes);
+        // Compared as integers: the two pointers may lie in different host allocations.
+        const auto s_addr = reinterpret_cast<uintptr_t>(src), d_addr = reinterpret_cast<uintptr_t>(dst);
+        if (s_addr + bytes <= d_addr || d_addr + bytes <= s_addr) std::memcpy(dst, src, bytes);
         else  // overlap: each element is read whole before it is written, as the CPU does
             for (size_t k = 0; k < bytes; k += sizeof(T)) store_le<T>(dst + k, load_le<T>(src + k));
         set_index(ESI, static_cast<uint32_t>(si + bytes));

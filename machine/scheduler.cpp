@@ -37,13 +37,17 @@ void Scheduler::run_due(uint64_t now) {
     }
 }
 
-// 128-bit intermediates keep the conversions exact for any run length.
+// Exact for any run length without 128-bit arithmetic (which 32-bit hosts
+// lack): whole seconds and the remainder are scaled separately. The
+// remainder products stay below 2^64 for rates up to 10^10 ticks per second.
 uint64_t Scheduler::ns_to_ticks(uint64_t ns) const {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(ns) * ticks_per_second_) / 1'000'000'000u);
+    constexpr uint64_t kNsPerSecond = 1'000'000'000u;
+    return ns / kNsPerSecond * ticks_per_second_ + ns % kNsPerSecond * ticks_per_second_ / kNsPerSecond;
 }
 
 uint64_t Scheduler::ticks_to_ns(uint64_t ticks) const {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(ticks) * 1'000'000'000u) / ticks_per_second_);
+    constexpr uint64_t kNsPerSecond = 1'000'000'000u;
+    return ticks / ticks_per_second_ * kNsPerSecond + ticks % ticks_per_second_ * kNsPerSecond / ticks_per_second_;
 }
 
 }  // namespace amber
