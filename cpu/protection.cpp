@@ -132,14 +132,9 @@ Checked<ReturnTarget> check_return_cs(const DescriptorTables& t, unsigned cpl, u
     return ReturnTarget{load_from(cs_sel, *f), rpl, rpl > cpl};
 }
 
+// The stack a return lands on obeys the same rule as loading SS at the new CPL.
 Checked<SegmentLoad> check_return_ss(const DescriptorTables& t, unsigned new_cpl, uint16_t ss_sel) {
-    if (selector::is_null(ss_sel)) return gp(0);
-    auto f = fetch_descriptor(t, ss_sel);
-    if (!f) return f.fault();
-    const Descriptor& d = f->desc;
-    if (selector::rpl(ss_sel) != new_cpl || !d.writable() || d.dpl() != new_cpl) return gp(selector_error(ss_sel));
-    if (!d.present()) return fault_with_error(vec::SS, selector_error(ss_sel));
-    return load_from(ss_sel, *f);
+    return check_stack_segment_load(t, new_cpl, ss_sel);
 }
 
 bool loses_access_on_return(const Segment& s, unsigned new_cpl) {
