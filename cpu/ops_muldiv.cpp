@@ -51,6 +51,22 @@ template <typename T> [[noreturn]] void early_divide_error(Cpu& c, T high, T div
     divide_error(c);
 }
 
+// When the 8086's IDIV overflows only after dividing (the quotient does not fit
+// its signed range), the flags it pushes are those of the division loop's last
+// trial subtraction -- partial remainder minus divisor, on the magnitudes --
+// with CF clear. Derived from, and checked against, the hardware vectors.
+template <typename T, typename SW> void late_idiv_flags(Cpu& c, SW dividend, Signed<T> divisor) {
+    Wide<T> n = dividend < 0 ? Wide<T>(0) - Wide<T>(dividend) : Wide<T>(dividend);
+    Wide<T> d = divisor < 0 ? Wide<T>(T(0 - T(divisor))) : Wide<T>(T(divisor));
+    Wide<T> rem = n >> kBits<T>, trial = 0;
+    for (int bit = kBits<T> - 1; bit >= 0; --bit) {
+        trial = (rem << 1) | ((n >> bit) & 1);
+        rem = trial >= d ? trial - d : trial;
+    }
+    c.flags.lazy(Flags::Op::Sub, static_cast<T>(trial), static_cast<T>(d), static_cast<T>(trial - d));
+    c.flags.set_flag(flag::CF, false);
+}
+
 template <typename T> void div_e(Cpu& c, const Insn& i) {
     T d = read_rm<T>(c, i);
     Wide<T> n = acc_pair<T>(c);
@@ -76,7 +92,10 @@ template <typename T> void idiv_e(Cpu& c, const Insn& i) {
     SW q = n / d;
     // The 8086 cannot produce the most negative quotient; later CPUs can.
     SW lowest = c.traits().has_186_ops ? SW(std::numeric_limits<S>::min()) : SW(std::numeric_limits<S>::min()) + 1;
-    if (q > SW(std::numeric_limits<S>::max()) || q < lowest) divide_error(c);
+    if (q > SW(std::numeric_limits<S>::max()) || q < lowest) {
+        if (!c.traits().has_186_ops) late_idiv_flags<T>(c, n, d);
+        divide_error(c);
+    }
     // 8086 quirk: its microcode keeps the quotient's sign in the same internal
     // flag that marks a REP prefix, so a REP-prefixed IDIV negates the quotient.
     if (!c.traits().has_186_ops && (i.flags & (insn_flag::kRep | insn_flag::kRepne))) q = -q;
