@@ -2,13 +2,14 @@
 // instruction uses, and the run loop over pre-decoded blocks.
 //
 // Flow of one instruction: run() looks up the block for CS:EIP by physical
-// address in the code cache (decoding it on a miss), then calls each
-// instruction's handler from the opcode table. Handlers read operands through
-// reg<T>() and read_mem<T>(); memory accesses check the segment limit, then hit
-// the TLB (one compare, one host load) or fall to the slow path. Faults are
-// C++ exceptions (CpuFault) caught by the run loop, which delivers them.
-// Interrupt requests, stop requests and timer deadlines are all folded into
-// one word, `pending`, tested once per instruction.
+// address in the code cache (decoding it on a miss, or following the previous
+// block's chain link), then calls each instruction's handler from the opcode
+// table. Handlers read operands through reg<T>() and read_mem<T>(); memory
+// accesses check the segment limit, then hit the TLB (one compare, one host
+// load) or fall to the slow path. Faults are C++ exceptions (CpuFault) caught
+// by the run loop, which delivers them. Interrupt requests, stop requests and
+// code invalidation are folded into one word, `pending`, tested once per
+// instruction; the scheduler's deadline is checked once per block.
 #pragma once
 #include <cstdint>
 #include <functional>
