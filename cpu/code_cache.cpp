@@ -23,7 +23,6 @@ void CodeCache::code_page_written(uint32_t page_number) {
         blocks_.erase(bit);
     }
     by_page_.erase(it);
-    invalidated_ = true;
     ++epoch_;
 }
 
@@ -35,7 +34,6 @@ void CodeCache::flush() {
     blocks_.clear();
     by_page_.clear();
     fast_.fill(Slot{});
-    invalidated_ = true;
     ++epoch_;
 }
 

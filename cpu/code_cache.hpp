@@ -63,12 +63,6 @@ public:
     void flush();
     // Frees blocks dropped since the last call; only call between blocks.
     void release_retired() { retired_.clear(); }
-    // Set whenever blocks were dropped; the CPU polls it to leave a stale block.
-    bool take_invalidation() {
-        bool v = invalidated_;
-        invalidated_ = false;
-        return v;
-    }
     size_t size() const { return blocks_.size(); }
     // Changes whenever blocks are dropped or the address mapping changes;
     // chained links from an older epoch are never followed.
@@ -87,7 +81,6 @@ private:
     std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;
     std::unordered_map<uint32_t, std::vector<uint64_t>> by_page_;
     std::vector<std::unique_ptr<Block>> retired_;
-    bool invalidated_ = false;
     uint64_t epoch_ = 1;
 };
 

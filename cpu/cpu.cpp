@@ -270,8 +270,12 @@ void Cpu::execute_one_uncached() {
     FetchSource src{*this};
     Insn insn;
     decode(op_table(traits_->model), *traits_, code32_, src, insn);
-    next_eip = (eip + insn.len) & ip_mask();
-    insn.fn(*this, insn);
+    execute(insn);
+}
+
+void Cpu::execute(const Insn& i) {
+    next_eip = (eip + i.len) & ip_mask();
+    i.fn(*this, i);
     eip = next_eip;
     ++ticks;
 }
@@ -316,11 +320,7 @@ void Cpu::execute_one_cached() {
         execute_one_uncached();
         return;
     }
-    const Insn& i = b->insns.front();
-    next_eip = (eip + i.len) & ip_mask();
-    i.fn(*this, i);
-    eip = next_eip;
-    ++ticks;
+    execute(b->insns.front());
 }
 
 void Cpu::run(uint64_t deadline) {

@@ -268,6 +268,7 @@ private:
     Block* current_block();
     Block* decode_block(uint32_t phys, uint32_t mode);
     void execute_one_uncached();
+    void execute(const Insn& i);  // one decoded instruction: handler, EIP commit, tick
     void service_pending();
     void deliver(const CpuFault& f);
     Block* execute_chain(Block* b);
