@@ -40,6 +40,7 @@ struct RunOptions {
     CpuModel cpu = CpuModel::i80286;
     std::optional<std::string> rom_path;
     unsigned ram_kib = 640;
+    unsigned ext_mib = 0;
     std::optional<uint64_t> max_ticks;
     BackendSpec serial;
     BackendSpec debugcon;
@@ -50,11 +51,12 @@ po::options_description describe_options() {
     po::options_description d("options for 'amber run'");
     d.add_options()
         ("help,h", "show this help")
-        ("cpu", po::value<std::string>()->default_value("80286"), "CPU model: 8086 or 80286")
+        ("cpu", po::value<std::string>()->default_value("80286"), "CPU model: 8086, 80286, 386 or 486")
         ("rom", po::value<std::string>(),
          "flat ROM image to run instead of the embedded default guest "
          "(a multiple of 4 KiB, at most 128 KiB; it ends at 1 MiB and the CPU starts in its last 16 bytes)")
         ("ram", po::value<unsigned>()->default_value(640), "conventional RAM in KiB, from address 0 (1..640)")
+        ("ext-ram", po::value<unsigned>()->default_value(0), "extended RAM in MiB, from 1 MiB up (286 and later)")
         ("max-ticks", po::value<uint64_t>(), "stop after this many virtual instructions")
         ("serial", po::value<std::string>()->default_value("stdio"), "COM1 at 0x3F8: stdio, none or file:PATH")
         ("debugcon", po::value<std::string>()->default_value("none"), "debug console at port 0xE9: stdio, none or file:PATH")
@@ -67,14 +69,15 @@ RunOptions parse_options(const po::variables_map& vm) {
     RunOptions o;
     std::string cpu = vm["cpu"].as<std::string>();
     auto model = parse_cpu_model(cpu);
-    if (!model || (*model != CpuModel::i8086 && *model != CpuModel::i80286))
-        throw UsageError(fmt::format("--cpu must be 8086 or 80286 (got '{}')", cpu));
+    if (!model) throw UsageError(fmt::format("--cpu must be 8086, 80286, 386 or 486 (got '{}')", cpu));
     o.cpu = *model;
     if (vm.count("rom")) o.rom_path = vm["rom"].as<std::string>();
     o.ram_kib = vm["ram"].as<unsigned>();
     // More would reach into the ROM, which must end at 1 MiB.
     if (o.ram_kib == 0 || o.ram_kib > 640)
         throw UsageError(fmt::format("--ram must be 1..640 KiB (got {})", o.ram_kib));
+    o.ext_mib = vm["ext-ram"].as<unsigned>();
+    if (o.ext_mib > 3071) throw UsageError(fmt::format("--ext-ram must be 0..3071 MiB (got {})", o.ext_mib));
     if (vm.count("max-ticks")) o.max_ticks = vm["max-ticks"].as<uint64_t>();
     o.serial = parse_backend_spec(vm["serial"].as<std::string>(), "serial");
     o.debugcon = parse_backend_spec(vm["debugcon"].as<std::string>(), "debugcon");
@@ -159,6 +162,7 @@ int cmd_run(const Args& args) {
     MachineConfig cfg;
     cfg.cpu = opt.cpu;
     cfg.ram_bytes = opt.ram_kib * 1024;
+    cfg.extended_ram_bytes = opt.ext_mib << 20;
     if (opt.rom_path) cfg.rom = read_rom(*opt.rom_path);
     else cfg.rom.assign(roms::default_guest().begin(), roms::default_guest().end());
 
