@@ -22,6 +22,7 @@
 #include "cpu/model.hpp"
 #include "machine/io_bus.hpp"
 #include "mmu/endian.hpp"
+#include "mmu/paging.hpp"
 #include "mmu/phys_memory.hpp"
 #include "mmu/tlb.hpp"
 
@@ -38,8 +39,25 @@ namespace amber {
 // Exception vectors.
 namespace vec {
 constexpr uint8_t DE = 0, DB = 1, NMI = 2, BP = 3, OF = 4, BR = 5, UD = 6, NM = 7, DF = 8;
-constexpr uint8_t TS = 10, NP = 11, SS = 12, GP = 13, PF = 14, MF = 16;
+constexpr uint8_t TS = 10, NP = 11, SS = 12, GP = 13, PF = 14, MF = 16, AC = 17;
 }  // namespace vec
+
+// Bits of CR0 (the 286's MSW is its low four).
+namespace cr0_bit {
+constexpr uint32_t PE = 1u << 0, MP = 1u << 1, EM = 1u << 2, TS = 1u << 3, ET = 1u << 4, NE = 1u << 5;
+constexpr uint32_t WP = 1u << 16, AM = 1u << 18, NW = 1u << 29, CD = 1u << 30, PG = 1u << 31;
+}  // namespace cr0_bit
+
+// How an event reaches the interrupt table: software interrupts (INT n,
+// INT3, INTO) are checked against the gate's DPL; exceptions and external
+// interrupts set EXT in error codes instead.
+enum class EventKind : uint8_t { Software, Exception, External };
+
+// Why a task switch happens: it decides the busy bits, NT and the back link.
+enum class TaskSwitchReason : uint8_t { Jump, Call, Iret, Interrupt };
+struct TaskTarget;
+struct DescriptorTables;
+struct SegmentLoad;
 
 // A fault raised while executing an instruction. The run loop catches it and
 // delivers the exception; the faulting instruction has committed nothing.
@@ -63,6 +81,12 @@ struct Segment {
     uint32_t base = 0;
     uint32_t limit = 0xFFFF;
     uint16_t attr = 0x93;  // descriptor access byte; bits 12-15 the flags nibble (AVL, L, D/B, G)
+};
+
+// GDTR and IDTR.
+struct TableRegister {
+    uint32_t base = 0;
+    uint32_t limit = 0xFFFF;
 };
 
 class Cpu final : private CodeWriteListener {
@@ -114,10 +138,14 @@ public:
     uint32_t next_eip = 0;  // during a handler: EIP of the following instruction
     Segment seg[6];
     Flags flags;
-    struct {
-        uint32_t base = 0;
-        uint16_t limit = 0x3FF;
-    } idtr;
+    TableRegister gdtr;
+    TableRegister idtr{0, 0x3FF};
+    Segment ldtr{0, 0, 0xFFFF, 0x82};  // selector and descriptor cache of the current LDT
+    Segment tr{0, 0, 0xFFFF, 0x8B};    // the current task's TSS
+    uint32_t cr2 = 0;                  // the linear address of the last page fault
+    uint32_t cr3 = 0;
+    uint32_t cr4 = 0;
+    uint32_t dr[8] = {};               // debug registers (DR4/DR5 alias DR6/DR7)
     bool halted = false;
     bool shutdown = false;    // triple fault: the CPU stopped until reset
     uint64_t ticks = 0;       // virtual time: instructions + string iterations
@@ -125,8 +153,22 @@ public:
 
     const ModelTraits& traits() const { return *traits_; }
     CpuModel model() const { return traits_->model; }
-    uint32_t cr0 = 0;  // PE in bit 0 (the 286's MSW is its low 16 bits)
-    bool protected_mode() const { return cr0 & 1; }
+    uint32_t cr0 = 0;  // written through set_cr0() (the 286's MSW is its low 16 bits)
+    bool protected_mode() const { return cr0 & cr0_bit::PE; }
+    bool paging() const { return cr0 & cr0_bit::PG; }
+    bool v86() const { return flags.raw_bits() & flag::VM; }
+    // The current privilege level: 0 in real mode, 3 in virtual-8086 mode,
+    // else the RPL of CS.
+    unsigned cpl() const { return cpl_; }
+    unsigned iopl() const { return (flags.raw_bits() & flag::IOPL) >> 12; }
+    // CR0, CR3 and CR4 as MOV CRn writes them: TLB flushes and mode changes follow.
+    void set_cr0(uint32_t v);
+    void set_cr3(uint32_t v);
+    void set_cr4(uint32_t v);
+    // EFLAGS as a whole (IRET, task switches, tests): VM, IF and TF side effects included.
+    void set_eflags(uint32_t v);
+    // DR7 or a breakpoint address changed: re-arm the debug checks.
+    void debug_registers_changed();
     // Code and stack size come from the CS and SS descriptors' D/B bits.
     bool code32() const { return code32_; }
     uint32_t ip_mask() const { return code32_ ? 0xFFFFFFFFu : 0xFFFFu; }
@@ -158,15 +200,16 @@ public:
         uint32_t a = r[i.base] + (r[i.index] << i.scale) + i.disp;
         return i.a32() ? a : (a & 0xFFFF);
     }
+    // The segment check is one compare: offset + size against an end
+    // precomputed per segment register, 0 when every access needs the full
+    // rules (null, unreadable or unwritable, expand-down segments).
     template <typename T> T read_mem(unsigned sr, uint32_t off) {
-        const Segment& s = seg[sr];
-        if (AMBER_UNLIKELY(uint64_t(off) + sizeof(T) - 1 > s.limit)) return read_mem_edge<T>(sr, off);
-        return read_lin<T>(s.base + off);
+        if (AMBER_UNLIKELY(uint64_t(off) + sizeof(T) > read_end_[sr])) return read_mem_edge<T>(sr, off);
+        return read_lin<T>(seg[sr].base + off);
     }
     template <typename T> void write_mem(unsigned sr, uint32_t off, T v) {
-        const Segment& s = seg[sr];
-        if (AMBER_UNLIKELY(uint64_t(off) + sizeof(T) - 1 > s.limit)) return write_mem_edge<T>(sr, off, v);
-        write_lin<T>(s.base + off, v);
+        if (AMBER_UNLIKELY(uint64_t(off) + sizeof(T) > write_end_[sr])) return write_mem_edge<T>(sr, off, v);
+        write_lin<T>(seg[sr].base + off, v);
     }
 
     // A memory operand resolved once for read-modify-write: the checks that can
@@ -177,14 +220,16 @@ public:
         uint32_t off;
     };
     template <typename T> MemRef<T> ref_mem(unsigned sr, uint32_t off) {
-        const Segment& s = seg[sr];
-        if (AMBER_LIKELY(uint64_t(off) + sizeof(T) - 1 <= s.limit)) {
-            uint32_t lin = s.base + off;
-            TlbEntry& e = tlb_.entry(lin);
+        if (AMBER_LIKELY(uint64_t(off) + sizeof(T) <= write_end_[sr])) {
+            uint32_t lin = seg[sr].base + off;
+            TlbEntry& e = tlb_->entry(lin);
             if (AMBER_LIKELY(e.write_tag == (lin & ~kPageMask) && fits_in_page(lin, sizeof(T))))
                 return {e.host_page + (lin & kPageMask), static_cast<uint8_t>(sr), off};
         }
-        (void)read_mem<T>(sr, off);  // fault now if the operand is not readable
+        // Fault now if the operand cannot be both read and written.
+        check_segment_access(sr, off, sizeof(T), true);
+        probe_write(seg[sr].base + off, sizeof(T));
+        (void)read_mem<T>(sr, off);
         return {nullptr, static_cast<uint8_t>(sr), off};
     }
     template <typename T> T load(const MemRef<T>& m) {
@@ -197,13 +242,13 @@ public:
 
     // ---- memory by linear address ----
     template <typename T> T read_lin(uint32_t lin) {
-        TlbEntry& e = tlb_.entry(lin);
+        TlbEntry& e = tlb_->entry(lin);
         if (AMBER_LIKELY(e.read_tag == (lin & ~kPageMask) && fits_in_page(lin, sizeof(T))))
             return load_le<T>(e.host_page + (lin & kPageMask));
         return read_lin_slow<T>(lin);
     }
     template <typename T> void write_lin(uint32_t lin, T v) {
-        TlbEntry& e = tlb_.entry(lin);
+        TlbEntry& e = tlb_->entry(lin);
         if (AMBER_LIKELY(e.write_tag == (lin & ~kPageMask) && fits_in_page(lin, sizeof(T)))) {
             store_le<T>(e.host_page + (lin & kPageMask), v);
             return;
@@ -212,18 +257,36 @@ public:
     }
     // Host pointer for a whole page-internal access, or null when the page
     // needs the slow path (MMIO, ROM writes, code pages). Used by bulk paths.
+    // Never faults: a page that would fault also gives null.
     uint8_t* host_pointer(uint32_t lin, bool write) {
-        TlbEntry* e = &tlb_.entry(lin);
+        TlbEntry* e = &tlb_->entry(lin);
         uint32_t page = lin & ~kPageMask;
-        if ((write ? e->write_tag : e->read_tag) != page) e = &fill_tlb(lin);
-        if ((write ? e->write_tag : e->read_tag) != page) return nullptr;
+        if ((write ? e->write_tag : e->read_tag) != page)
+            e = fill_tlb(lin, write ? AccessKind::Write : AccessKind::Read, /*probe=*/true);
+        if (!e || (write ? e->write_tag : e->read_tag) != page) return nullptr;
         return e->host_page + (lin & kPageMask);
     }
-    // Linear -> physical for the current mode (no paging yet: A20 and bus width).
-    uint32_t translate(uint32_t lin) const { return lin & addr_mask_; }
+    // Accesses the CPU makes for itself (descriptor tables, the TSS, the
+    // stacks of a privilege change) are supervisor accesses at any CPL.
+    template <typename T> T read_sys(uint32_t lin) {
+        SupervisorScope s(*this);
+        return read_lin<T>(lin);
+    }
+    template <typename T> void write_sys(uint32_t lin, T v) {
+        SupervisorScope s(*this);
+        write_lin<T>(lin, v);
+    }
+    // Faults now (#PF) unless `size` bytes at lin may be written: checks both
+    // pages of a split access before either is changed.
+    void probe_write(uint32_t lin, unsigned size);
+    // Linear -> physical for a debugger or a device model: nothing when the
+    // page is not mapped. Sets no Accessed bits.
+    std::optional<uint32_t> translate(uint32_t lin);
     void set_a20(bool enabled);
     void flush_tlb();
+    void flush_tlb_page(uint32_t lin);
     bool a20() const { return a20_; }
+    PagingMode paging_mode() const;
 
     // ---- stack ----
     template <typename T> void push(T v) {
@@ -238,32 +301,117 @@ public:
     }
 
     // ---- I/O ----
-    template <typename T> T io_in(uint16_t port) { return static_cast<T>(io_.read(port, sizeof(T))); }
-    template <typename T> void io_out(uint16_t port, T v) { io_.write(port, v, sizeof(T)); }
+    // In protected mode, CPL > IOPL (and always in virtual-8086 mode) the
+    // TSS's I/O permission bitmap decides.
+    template <typename T> T io_in(uint16_t port) {
+        if (AMBER_UNLIKELY(io_needs_permission())) check_io_permission(port, sizeof(T));
+        return static_cast<T>(io_.read(port, sizeof(T)));
+    }
+    template <typename T> void io_out(uint16_t port, T v) {
+        if (AMBER_UNLIKELY(io_needs_permission())) check_io_permission(port, sizeof(T));
+        io_.write(port, v, sizeof(T));
+    }
+    bool io_needs_permission() const { return protected_mode() && (cpl_ > iopl() || v86()); }
+    void check_io_permission(uint16_t port, unsigned size);
+    // CLI, STI and the like: #GP(0) unless CPL <= IOPL.
+    void require_iopl() {
+        if (protected_mode() && cpl_ > iopl()) throw CpuFault{vec::GP, true, 0};
+    }
+    // Privileged instructions: #GP(0) outside CPL 0.
+    void require_cpl0() {
+        if (cpl_ != 0) throw CpuFault{vec::GP, true, 0};
+    }
 
-    // ---- segments, control flow, exceptions ----
+    // ---- segments, control flow, exceptions (segments.cpp, transfer.cpp, interrupts.cpp) ----
+    // MOV/POP/LxS to a segment register, by the rules of the current mode.
     void load_segment(unsigned sr, uint16_t selector);
+    // JMP/CALL far, RET far and IRET, by the rules of the current mode.
     void far_jump(uint16_t selector, uint32_t offset);
-    // Real-mode interrupt/exception entry through the IVT.
-    void interrupt(uint8_t vector, uint32_t return_eip);
+    void far_call(uint16_t selector, uint32_t offset, bool operand32);
+    void far_return(bool operand32, uint16_t release_bytes);
+    void interrupt_return(bool operand32);
+    // An interrupt or exception: through the IVT in real mode, the IDT otherwise.
+    void raise_event(uint8_t vector, uint32_t return_eip, EventKind kind, bool has_error = false,
+                     uint16_t error = 0);
+    // INT n (IOPL-sensitive in virtual-8086 mode), INT3 and INTO.
+    void software_interrupt(uint8_t vector, bool iopl_sensitive);
+    void task_switch(const TaskTarget& target, TaskSwitchReason why, uint32_t return_eip, bool has_error = false,
+                     uint16_t error = 0);
     [[noreturn]] void fault(uint8_t vector) { throw CpuFault{vector}; }
+    [[noreturn]] void fault_gp0() { throw CpuFault{vec::GP, true, 0}; }
     [[noreturn]] void fault_segment(unsigned sr);  // #SS for the stack segment, #GP otherwise
     // The FLAGS word as PUSHF stores it, and the POPF/IRET write of it.
     uint16_t flags_image() const { return static_cast<uint16_t>(flags.get() | traits_->flags_fixed_one); }
     void write_flags16(uint16_t v);
+    // GDTR, LDTR, IDTR and TR as the protection rules read them.
+    DescriptorTables tables();
+    // Commits a descriptor load the rules allowed: the Accessed (or Busy)
+    // bit written back, then the cache.
+    void commit_segment_load(unsigned sr, const SegmentLoad& load);
+    // The whole-instruction access check the fast path skipped: limits,
+    // null and unreadable/unwritable segments, expand-down segments.
+    void check_segment_access(unsigned sr, uint32_t off, unsigned size, bool write);
 
     // Instruction names for logs and the debugger (from the opcode table).
     std::string mnemonic(const Insn& i) const;
     CodeCache& code_cache() { return cache_; }
-    Tlb& tlb() { return tlb_; }
+    Tlb& tlb() { return *tlb_; }
     PhysMemory& memory() { return mem_; }
 
 private:
+    // Runs the accesses of its scope as supervisor accesses.
+    struct SupervisorScope {
+        Cpu& c;
+        Tlb* saved;
+        explicit SupervisorScope(Cpu& cpu) : c(cpu), saved(cpu.tlb_) { c.tlb_ = &c.tlbs_[kSupervisorTlb]; }
+        ~SupervisorScope() { c.tlb_ = saved; }
+    };
+    static constexpr unsigned kSupervisorTlb = 0, kUserTlb = 1;
+
     template <typename T> T read_mem_edge(unsigned sr, uint32_t off);
     template <typename T> void write_mem_edge(unsigned sr, uint32_t off, T v);
     template <typename T> T read_lin_slow(uint32_t lin);
     template <typename T> void write_lin_slow(uint32_t lin, T v);
-    TlbEntry& fill_tlb(uint32_t lin);
+    // Translates lin for `kind` and fills its TLB entry; a failed
+    // translation raises #PF, or gives null when probing.
+    TlbEntry* fill_tlb(uint32_t lin, AccessKind kind, bool probe = false);
+    [[noreturn]] void page_fault(uint32_t lin, uint16_t error);
+    // The data breakpoints (DR0-DR3 with DR7) an access touches: recorded in
+    // DR6 and reported as #DB after the instruction.
+    void check_data_breakpoints(uint32_t lin, unsigned size, bool write);
+    bool page_has_watchpoint(uint32_t page) const;
+    void update_debug_active();  // TF, RF or an enabled breakpoint
+    // Recomputes what depends on CR0.PE, EFLAGS.VM and CS: the CPL, the
+    // active TLB and every segment's access ends.
+    void mode_changed();
+    void update_segment_ends(unsigned sr);
+    void set_cpl(unsigned cpl);
+    void real_mode_interrupt(uint8_t vector, uint32_t return_eip);
+    void protected_mode_interrupt(uint8_t vector, uint32_t return_eip, EventKind kind, bool has_error,
+                                  uint16_t error);
+    void deliver_fault(const CpuFault& f, uint32_t return_eip);
+    void triple_fault();
+    // What a multi-step transfer changes, restored when a later step faults
+    // so the faulting instruction has committed nothing.
+    struct Snapshot {
+        Segment seg[6];
+        uint32_t esp;
+        uint32_t eflags;
+    };
+    Snapshot save_state() const { return {{seg[0], seg[1], seg[2], seg[3], seg[4], seg[5]}, r[ESP], flags.get()}; }
+    void restore_state(const Snapshot& s);
+    // Runs `steps`; if they fault, puts back what they may have changed.
+    template <typename F> void atomically(F&& steps) {
+        const Snapshot before = save_state();
+        try {
+            steps();
+        } catch (const CpuFault&) {
+            restore_state(before);
+            throw;
+        }
+    }
+    bool instruction_breakpoint_hit();
+    void debug_trap(uint32_t dr6_bits);
 
     Block* current_block();
     Block* decode_block(uint32_t phys, uint32_t mode);
@@ -274,12 +422,20 @@ private:
     Block* execute_chain(Block* b);
     void execute_one_traced();
     void execute_one_cached();
+    void execute_one_debugged();
     void code_page_written(uint32_t page_number) override;
 
     const ModelTraits* traits_;
     PhysMemory& mem_;
     IoBus& io_;
-    Tlb tlb_;
+    Tlb tlbs_[2];               // supervisor and user translations
+    Tlb* tlb_ = &tlbs_[0];      // the one the current CPL uses
+    uint64_t read_end_[6] = {}; // per segment register: offset + size may not exceed these
+    uint64_t write_end_[6] = {};
+    unsigned cpl_ = 0;
+    bool debug_active_ = false;  // TF or an enabled breakpoint: the instrumented loop runs
+    uint32_t pending_dr6_ = 0;   // breakpoint hits of the current instruction
+    uint64_t events_ = 0;        // interrupts and exceptions delivered (a single step after INT n does not trap)
     CodeCache cache_;
     InterruptSource* irq_source_ = nullptr;
     bool irq_line_ = false;

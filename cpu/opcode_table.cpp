@@ -26,6 +26,7 @@ OpTable build(CpuModel model) {
     register_misc_ops(b);
     register_ext_ops(b);
     register_bits_ops(b);
+    register_system_ops(b);
     return t;
 }
 

@@ -103,5 +103,6 @@ void register_bcd_ops(OpTableBuilder& b);
 void register_misc_ops(OpTableBuilder& b);
 void register_ext_ops(OpTableBuilder& b);   // 386/486 two-byte opcodes
 void register_bits_ops(OpTableBuilder& b);  // 386/486 bit instructions
+void register_system_ops(OpTableBuilder& b);  // 286+ descriptor tables, control and debug registers
 
 }  // namespace amber

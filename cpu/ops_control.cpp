@@ -46,16 +46,10 @@ template <typename T> void call_e(Cpu& c, const Insn& i) {
     c.push<T>(static_cast<T>(c.next_eip));
     jump_near<T>(c, target);
 }
-template <typename T> void call_far(Cpu& c, const Insn& i) {
-    c.push<T>(c.seg[CS].selector);
-    c.push<T>(static_cast<T>(c.next_eip));
-    c.far_jump(i.imm2, i.imm);
-}
+template <typename T> void call_far(Cpu& c, const Insn& i) { c.far_call(i.imm2, i.imm, sizeof(T) == 4); }
 template <typename T> void call_far_e(Cpu& c, const Insn& i) {
     auto [sel, off] = far_pointer<T>(c, i);
-    c.push<T>(c.seg[CS].selector);
-    c.push<T>(static_cast<T>(c.next_eip));
-    c.far_jump(sel, off);
+    c.far_call(sel, off, sizeof(T) == 4);
 }
 
 template <typename T, bool Imm> void ret_near(Cpu& c, const Insn& i) {
@@ -64,10 +58,7 @@ template <typename T, bool Imm> void ret_near(Cpu& c, const Insn& i) {
     jump_near<T>(c, target);
 }
 template <typename T, bool Imm> void ret_far(Cpu& c, const Insn& i) {
-    T off = c.pop<T>();
-    uint16_t sel = static_cast<uint16_t>(c.pop<T>());
-    if (Imm) c.set_stack_pointer(c.r[ESP] + (i.imm & 0xFFFF));
-    c.far_jump(sel, off);
+    c.far_return(sizeof(T) == 4, Imm ? static_cast<uint16_t>(i.imm) : 0);
 }
 
 // LOOPNE, LOOPE, LOOP, JCXZ (E0-E3); the count is CX or ECX by address size.
@@ -85,19 +76,16 @@ template <typename T> void loop(Cpu& c, const Insn& i) {
     if (taken) jump_near<T>(c, c.next_eip + i.imm);
 }
 
-void int3(Cpu& c, const Insn&) { c.interrupt(vec::BP, c.next_eip); }
-void int_n(Cpu& c, const Insn& i) { c.interrupt(static_cast<uint8_t>(i.imm), c.next_eip); }
+void int3(Cpu& c, const Insn&) { c.software_interrupt(vec::BP, false); }
+void int_n(Cpu& c, const Insn& i) { c.software_interrupt(static_cast<uint8_t>(i.imm), true); }
 void into(Cpu& c, const Insn&) {
-    if (c.flags.of()) c.interrupt(vec::OF, c.next_eip);
+    if (c.flags.of()) c.software_interrupt(vec::OF, false);
 }
-template <typename T> void iret(Cpu& c, const Insn&) {  // IRET / IRETD
-    T ip = c.pop<T>();
-    uint16_t cs = static_cast<uint16_t>(c.pop<T>());
-    T fl = c.pop<T>();
-    c.far_jump(cs, ip);
-    write_popped_flags<T>(c, fl);
+template <typename T> void iret(Cpu& c, const Insn&) { c.interrupt_return(sizeof(T) == 4); }  // IRET / IRETD
+void hlt(Cpu& c, const Insn&) {
+    c.require_cpl0();
+    c.halted = true;
 }
-void hlt(Cpu& c, const Insn&) { c.halted = true; }
 
 }  // namespace
 

@@ -20,8 +20,13 @@ template <typename T> void pop_r(Cpu& c, const Insn& i) { c.set_reg<T>(i.reg, c.
 // size. A 32-bit push writes the selector zero-extended (the upper half is
 // undefined in the manuals); a 32-bit pop uses the low 16 bits.
 template <unsigned Sr, typename T> void push_sreg(Cpu& c, const Insn&) { c.push<T>(c.seg[Sr].selector); }
+// The load may fault, so the stack pointer moves only after it.
 template <unsigned Sr, typename T> void pop_sreg(Cpu& c, const Insn&) {
-    c.load_segment(Sr, static_cast<uint16_t>(c.pop<T>()));
+    const uint32_t sp = c.stack_pointer();
+    const uint32_t mask = c.sp_mask();
+    const uint16_t sel = static_cast<uint16_t>(c.read_mem<T>(SS, sp));
+    c.load_segment(Sr, sel);
+    c.r[ESP] = (c.r[ESP] & ~mask) | ((sp + sizeof(T)) & mask);  // by the old stack size
     if (Sr == SS) c.inhibit_interrupts_one_insn();
 }
 
@@ -42,20 +47,22 @@ template <typename T> void pop_e(Cpu& c, const Insn& i) {
 }
 template <typename T> void push_i(Cpu& c, const Insn& i) { c.push<T>(static_cast<T>(i.imm)); }
 
-// PUSHF/PUSHFD. The 32-bit image reads VM and RF as zero.
+// PUSHF/PUSHFD. The 32-bit image reads VM and RF as zero. Virtual-8086
+// mode with IOPL < 3 leaves them to the monitor (#GP).
 template <typename T> void pushf(Cpu& c, const Insn&) {
+    if (c.v86() && c.iopl() < 3) c.fault_gp0();
     if constexpr (sizeof(T) == 2) c.push<uint16_t>(c.flags_image());
     else c.push<uint32_t>((c.flags.get() | c.traits().flags_fixed_one) & ~(flag::VM | flag::RF));
 }
 // POPF/POPFD. In protected mode IOPL changes only at CPL 0, and IF only at
 // CPL <= IOPL; otherwise they silently keep their values.
 template <typename T> void popf(Cpu& c, const Insn&) {
+    if (c.v86() && c.iopl() < 3) c.fault_gp0();
     uint32_t v = c.pop<T>();
     const uint32_t old = c.flags.get();
     if (c.protected_mode()) {
-        const unsigned cpl = c.seg[CS].selector & 3;
-        const unsigned iopl = (old & flag::IOPL) >> 12;
-        const uint32_t keep = (cpl > 0 ? flag::IOPL : 0) | (cpl > iopl ? flag::IF : 0);
+        const unsigned cpl = c.cpl();
+        const uint32_t keep = (cpl > 0 ? flag::IOPL : 0) | (cpl > c.iopl() ? flag::IF : 0);
         v = (v & ~keep) | (old & keep);
     }
     write_popped_flags<T>(c, static_cast<T>(v));

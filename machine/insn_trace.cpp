@@ -17,7 +17,10 @@ void attach_insn_trace(Cpu& cpu) {
     cpu.set_insn_hook([logger, disasm](Cpu& c) {
         std::array<uint8_t, 15> bytes{};
         uint32_t lin = c.seg[CS].base + c.eip;
-        for (unsigned k = 0; k < bytes.size(); ++k) bytes[k] = c.memory().read8(c.translate(lin + k));
+        for (unsigned k = 0; k < bytes.size(); ++k) {
+            auto phys = c.translate(lin + k);  // an unmapped page reads as zeros here
+            bytes[k] = phys ? c.memory().read8(*phys) : 0;
+        }
         Disassembler::Line line = disasm->one(bytes, c.eip, c.code32());
         std::string hex;
         for (unsigned k = 0; k < std::max(line.length, 1u); ++k) hex += fmt::format("{:02X}", bytes[k]);

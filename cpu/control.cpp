@@ -1,0 +1,71 @@
+// Control registers, EFLAGS as a whole, and the I/O permission bitmap:
+// the state whose changes ripple into the TLB, the CPL and the run loop.
+#include "cpu/cpu.hpp"
+#include "cpu/descriptor.hpp"
+
+namespace amber {
+
+namespace {
+// CR0 bits each model implements; the rest read as zero.
+uint32_t cr0_implemented(CpuModel m) {
+    using namespace cr0_bit;
+    if (m == CpuModel::i80286) return PE | MP | EM | TS;
+    if (m == CpuModel::i386) return PE | MP | EM | TS | ET | PG;
+    return PE | MP | EM | TS | ET | NE | WP | AM | NW | CD | PG;
+}
+}  // namespace
+
+void Cpu::set_cr0(uint32_t v) {
+    using namespace cr0_bit;
+    const CpuModel m = traits_->model;
+    v &= cr0_implemented(m);
+    if (m >= CpuModel::i486) v |= ET;  // the 486 has its FPU on chip
+    if ((v & PG) && !(v & PE)) fault_gp0();
+    if ((v & NW) && !(v & CD)) fault_gp0();
+    const uint32_t changed = cr0 ^ v;
+    cr0 = v;
+    if (changed & (PG | WP | PE)) flush_tlb();
+    if (changed & PE) mode_changed();
+}
+
+void Cpu::set_cr3(uint32_t v) {
+    cr3 = v;
+    flush_tlb();
+}
+
+void Cpu::set_cr4(uint32_t v) {
+    const uint32_t changed = cr4 ^ v;
+    cr4 = v;
+    if (changed) flush_tlb();
+}
+
+void Cpu::set_eflags(uint32_t v) {
+    uint32_t supported = traits_->flags_writable;
+    if (traits_->model >= CpuModel::i386) supported |= flag::IOPL | flag::NT | flag::RF | flag::VM;
+    if (traits_->model >= CpuModel::i486) supported |= flag::AC;
+    const uint32_t old = flags.raw_bits();
+    flags.set((v & supported) | 0x2);
+    if ((old ^ v) & flag::VM & supported) mode_changed();
+    sync_irq_pending();
+    update_debug_active();
+}
+
+void Cpu::write_flags16(uint16_t v) {
+    const uint32_t writable = traits_->flags_writable;
+    set_eflags((flags.get() & ~writable) | (v & writable));
+}
+
+// The bitmap's offset is at byte 0x66 of a 386 TSS; the bits for every
+// port of the access must lie within the TSS limit and be clear. A 286 TSS
+// has no bitmap, so every checked access faults.
+void Cpu::check_io_permission(uint16_t port, unsigned size) {
+    const bool tss32 = (tr.attr & 0x0F) == 0x09 || (tr.attr & 0x0F) == 0x0B;
+    if (!tss32 || tr.limit < 0x67) fault_gp0();
+    const uint32_t bitmap = read_sys<uint16_t>(tr.base + 0x66);
+    const uint32_t at = bitmap + port / 8;
+    if (at + 1 > tr.limit) fault_gp0();
+    const uint32_t bits = read_sys<uint16_t>(tr.base + at) >> (port & 7);
+    if (bits & ((1u << size) - 1)) fault_gp0();
+}
+
+}  // namespace amber

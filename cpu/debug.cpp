@@ -1,0 +1,102 @@
+// The debug registers and the trap flag. While any of them is active the
+// run loop takes its instrumented path (one instruction at a time, checks
+// before and after each), and pages holding a data breakpoint stay out of
+// the TLB's fast path, so the normal loop never pays for debugging.
+#include "cpu/cpu.hpp"
+
+namespace amber {
+
+namespace {
+constexpr uint32_t kDr6BreakpointBits = 0xF;
+constexpr uint32_t kDr6SingleStep = 1u << 14;  // BS
+
+enum class BreakOn : uint8_t { Execute = 0, Write = 1, Io = 2, ReadWrite = 3 };
+
+struct Breakpoint {
+    bool enabled;
+    BreakOn on;
+    uint32_t address;  // aligned to its length
+    uint32_t length;
+};
+
+Breakpoint breakpoint(const uint32_t (&dr)[8], unsigned i) {
+    const uint32_t dr7 = dr[7];
+    const uint32_t len_bits = (dr7 >> (18 + 4 * i)) & 3;
+    const uint32_t length = len_bits == 3 ? 4 : len_bits + 1;  // 00: 1, 01: 2, 11: 4 (10 undefined on 486)
+    return {((dr7 >> (2 * i)) & 3) != 0, static_cast<BreakOn>((dr7 >> (16 + 4 * i)) & 3),
+            dr[i] & ~(length - 1), length};
+}
+
+bool any_breakpoint_enabled(const uint32_t (&dr)[8]) { return (dr[7] & 0xFF) != 0; }
+}  // namespace
+
+void Cpu::update_debug_active() {
+    debug_active_ = flags.tf() || (flags.raw_bits() & flag::RF) || any_breakpoint_enabled(dr);
+}
+
+void Cpu::debug_registers_changed() {
+    update_debug_active();
+    flush_tlb();  // pages with a data breakpoint must leave (or may rejoin) the fast path
+}
+
+bool Cpu::page_has_watchpoint(uint32_t page) const {
+    for (unsigned i = 0; i < 4; ++i) {
+        const Breakpoint b = breakpoint(dr, i);
+        if (b.enabled && (b.on == BreakOn::Write || b.on == BreakOn::ReadWrite) &&
+            (b.address & ~kPageMask) == page)
+            return true;
+    }
+    return false;
+}
+
+void Cpu::check_data_breakpoints(uint32_t lin, unsigned size, bool write) {
+    for (unsigned i = 0; i < 4; ++i) {
+        const Breakpoint b = breakpoint(dr, i);
+        if (!b.enabled || b.on == BreakOn::Execute || b.on == BreakOn::Io) continue;
+        if (b.on == BreakOn::Write && !write) continue;
+        if (lin < b.address + b.length && b.address < lin + size) {
+            pending_dr6_ |= 1u << i;
+            pending |= kStepEvent;
+        }
+    }
+}
+
+bool Cpu::instruction_breakpoint_hit() {
+    if (!any_breakpoint_enabled(dr) || (flags.raw_bits() & flag::RF)) return false;
+    const uint32_t lin = seg[CS].base + eip;
+    uint32_t hits = 0;
+    for (unsigned i = 0; i < 4; ++i) {
+        const Breakpoint b = breakpoint(dr, i);
+        if (b.enabled && b.on == BreakOn::Execute && dr[i] == lin) hits |= 1u << i;
+    }
+    if (!hits) return false;
+    dr[6] = (dr[6] & ~kDr6BreakpointBits) | hits;
+    return true;
+}
+
+// A #DB trap after an instruction: data breakpoints hit and single steps.
+void Cpu::debug_trap(uint32_t dr6_bits) {
+    dr[6] = (dr[6] & ~kDr6BreakpointBits) | dr6_bits;
+    raise_event(vec::DB, eip, EventKind::Exception);
+}
+
+// One instruction under the debug registers and the trap flag: an
+// instruction breakpoint faults before it, data breakpoints and single
+// steps trap after it (SDM Vol. 3, 17.3). Runs only while debug_active_.
+void Cpu::execute_one_debugged() {
+    if (instruction_breakpoint_hit()) {
+        raise_event(vec::DB, eip, EventKind::Exception);
+        return;
+    }
+    const bool single_step = flags.tf();
+    const uint64_t events_before = events_;
+    pending_dr6_ = 0;
+    execute_one_cached();
+    if (flags.raw_bits() & flag::RF) set_eflags(flags.get() & ~flag::RF);  // RF lasts one instruction
+    uint32_t dr6 = pending_dr6_;
+    if (single_step && events_ == events_before) dr6 |= kDr6SingleStep;
+    pending_dr6_ = 0;
+    if (dr6) debug_trap(dr6);
+}
+
+}  // namespace amber
