@@ -45,6 +45,7 @@ struct RunOptions {
     BackendSpec serial;
     BackendSpec debugcon;
     bool stats = false;
+    bool no_reboot = false;
 };
 
 po::options_description describe_options() {
@@ -61,6 +62,7 @@ po::options_description describe_options() {
         ("serial", po::value<std::string>()->default_value("stdio"), "COM1 at 0x3F8: stdio, none or file:PATH")
         ("debugcon", po::value<std::string>()->default_value("none"), "debug console at port 0xE9: stdio, none or file:PATH")
         ("stats", po::bool_switch(), "print ticks, wall time and speed on stderr at exit")
+        ("no-reboot", po::bool_switch(), "end the run on a triple fault (exit status 123) instead of resetting")
         ("log", po::value<std::string>(), "log levels, e.g. 'debug' or 'cpu=trace,uart=debug'");
     return d;
 }
@@ -79,6 +81,7 @@ RunOptions parse_options(const po::variables_map& vm) {
     o.ext_mib = vm["ext-ram"].as<unsigned>();
     if (o.ext_mib > 3071) throw UsageError(fmt::format("--ext-ram must be 0..3071 MiB (got {})", o.ext_mib));
     if (vm.count("max-ticks")) o.max_ticks = vm["max-ticks"].as<uint64_t>();
+    o.no_reboot = vm["no-reboot"].as<bool>();
     o.serial = parse_backend_spec(vm["serial"].as<std::string>(), "serial");
     o.debugcon = parse_backend_spec(vm["debugcon"].as<std::string>(), "debugcon");
     if (o.serial.kind == BackendSpec::Kind::File && o.debugcon.kind == BackendSpec::Kind::File &&
@@ -163,6 +166,7 @@ int cmd_run(const Args& args) {
     cfg.cpu = opt.cpu;
     cfg.ram_bytes = opt.ram_kib * 1024;
     cfg.extended_ram_bytes = opt.ext_mib << 20;
+    cfg.reboot_on_triple_fault = !opt.no_reboot;
     if (opt.rom_path) cfg.rom = read_rom(*opt.rom_path);
     else cfg.rom.assign(roms::default_guest().begin(), roms::default_guest().end());
 

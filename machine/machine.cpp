@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "machine/log.hpp"
+
 namespace amber {
 
 Machine::Machine(const MachineConfig& cfg) : cfg_(cfg), sched_(cfg.ticks_per_second) {
@@ -70,8 +72,13 @@ RunResult Machine::run(uint64_t max_ticks) {
         }
         if (cpu.halted && !(cpu.pending & (Cpu::kIrq | Cpu::kNmi))) cpu.ticks = deadline;  // idle until the next event
         else cpu.run(deadline);
-        if (cpu.shutdown) {
-            stop_ = {StopReason::TripleFault, 0, 0, "triple fault: the CPU shut down"};
+        if (cpu.shutdown && cfg_.reboot_on_triple_fault) {
+            log::get("machine")->info("triple fault at tick {}: resetting", cpu.ticks);
+            const uint64_t ticks = cpu.ticks;
+            reset();
+            cpu.ticks = ticks;  // virtual time goes on across the reset
+        } else if (cpu.shutdown) {
+            stop_ = {StopReason::TripleFault, 0, 0, "the CPU shut down (a fault while delivering a double fault)"};
             break;
         }
         sched_.run_due(cpu.ticks);

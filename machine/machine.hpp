@@ -21,6 +21,7 @@ struct MachineConfig {
     uint32_t extended_ram_bytes = 0;       // RAM from 1 MiB up (286 and later)
     std::vector<uint8_t> rom;              // firmware: mapped to end at 1 MiB and at the top of the bus
     uint64_t ticks_per_second = 100'000'000;  // virtual instructions per guest second
+    bool reboot_on_triple_fault = true;    // as a PC's chipset does; false ends the run instead
 };
 
 enum class StopReason {
