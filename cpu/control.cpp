@@ -26,6 +26,7 @@ void Cpu::set_cr0(uint32_t v) {
     cr0 = v;
     if (changed & (PG | WP | PE)) flush_tlb();
     if (changed & PE) mode_changed();
+    update_align_check();
 }
 
 void Cpu::set_cr3(uint32_t v) {
@@ -48,6 +49,7 @@ void Cpu::set_eflags(uint32_t v) {
     if ((old ^ v) & flag::VM & supported) mode_changed();
     sync_irq_pending();
     update_debug_active();
+    update_align_check();
 }
 
 void Cpu::write_flags16(uint16_t v) {

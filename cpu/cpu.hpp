@@ -381,6 +381,11 @@ private:
     void check_data_breakpoints(uint32_t lin, unsigned size, bool write);
     bool page_has_watchpoint(uint32_t page) const;
     void update_debug_active();  // TF, RF or an enabled breakpoint
+    void update_align_check();   // #AC: CR0.AM, EFLAGS.AC and CPL 3
+    template <typename T> void check_alignment(uint32_t lin) {
+        if (AMBER_UNLIKELY(align_check_) && tlb_ == &tlbs_[kUserTlb] && (lin & (sizeof(T) - 1)))
+            throw CpuFault{vec::AC, true, 0};
+    }
     // Recomputes what depends on CR0.PE, EFLAGS.VM and CS: the CPL, the
     // active TLB and every segment's access ends.
     void mode_changed();
@@ -434,6 +439,7 @@ private:
     uint64_t write_end_[6] = {};
     unsigned cpl_ = 0;
     bool debug_active_ = false;  // TF or an enabled breakpoint: the instrumented loop runs
+    bool align_check_ = false;   // CR0.AM, EFLAGS.AC and CPL 3: user accesses take the slow path
     uint32_t pending_dr6_ = 0;   // breakpoint hits of the current instruction
     uint64_t events_ = 0;        // interrupts and exceptions delivered (a single step after INT n does not trap)
     CodeCache cache_;

@@ -34,6 +34,17 @@ void Cpu::flush_tlb_page(uint32_t lin) {
     cache_.bump_epoch();
 }
 
+// Alignment checking keeps user pages out of the TLB's fast path, so the
+// slow path sees every user access; it is rare enough not to matter.
+void Cpu::update_align_check() {
+    const bool on = (cr0 & cr0_bit::AM) && (flags.raw_bits() & flag::AC) && cpl_ == 3 &&
+                    traits_->model >= CpuModel::i486;
+    if (on != align_check_) {
+        align_check_ = on;
+        tlbs_[kUserTlb].flush();
+    }
+}
+
 void Cpu::page_fault(uint32_t lin, uint16_t error) {
     cr2 = lin;
     throw CpuFault{vec::PF, true, error};
@@ -71,7 +82,7 @@ TlbEntry* Cpu::fill_tlb(uint32_t lin, AccessKind kind, bool probe) {
     e.phys_page = phys;
     // Pages with a data breakpoint keep every tag invalid, so each access
     // reaches the slow path, which checks the breakpoints.
-    if (s.host && !(debug_active_ && page_has_watchpoint(page))) {
+    if (s.host && !(debug_active_ && page_has_watchpoint(page)) && !(align_check_ && user)) {
         e.host_page = s.host;
         e.read_tag = e.fetch_tag = page;
         if (may_write && s.writable && !s.has_code) e.write_tag = page;
@@ -87,6 +98,7 @@ void Cpu::probe_write(uint32_t lin, unsigned size) {
 }
 
 template <typename T> T Cpu::read_lin_slow(uint32_t lin) {
+    check_alignment<T>(lin);
     if (!fits_in_page(lin, sizeof(T))) {
         T v = 0;
         for (unsigned i = 0; i < sizeof(T); ++i) v |= static_cast<T>(T(read_lin<uint8_t>(lin + i)) << (8 * i));
@@ -99,6 +111,7 @@ template <typename T> T Cpu::read_lin_slow(uint32_t lin) {
 }
 
 template <typename T> void Cpu::write_lin_slow(uint32_t lin, T v) {
+    check_alignment<T>(lin);
     if (!fits_in_page(lin, sizeof(T))) {
         // Both pages are checked before either is written: a fault on the
         // second leaves the first unchanged.

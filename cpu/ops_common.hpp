@@ -44,8 +44,9 @@ template <typename T> inline void set_szp(Cpu& c, T res, bool cf, bool of, bool 
 // The FLAGS or EFLAGS image popped by POPF/IRET (after any privilege
 // masking): the real-mode writable bits, and with 32 bits the 486's AC.
 template <typename T> inline void write_popped_flags(Cpu& c, T v) {
-    c.write_flags16(static_cast<uint16_t>(v));
-    if (sizeof(T) == 4 && c.model() >= CpuModel::i486) c.flags.set_flag(flag::AC, (v & flag::AC) != 0);
+    uint32_t writable = c.traits().flags_writable;
+    if (sizeof(T) == 4 && c.model() >= CpuModel::i486) writable |= flag::AC;
+    c.set_eflags((c.flags.get() & ~writable) | (uint32_t(v) & writable));
 }
 
 inline bool condition(const Cpu& c, unsigned cc) {

@@ -62,6 +62,7 @@ void Cpu::set_segment_cache(unsigned sr, const Segment& s) {
 void Cpu::set_cpl(unsigned cpl) {
     cpl_ = cpl;
     tlb_ = &tlbs_[cpl == 3 ? kUserTlb : kSupervisorTlb];
+    update_align_check();
 }
 
 void Cpu::restore_state(const Snapshot& s) {

@@ -423,3 +423,17 @@ TEST_CASE("A data breakpoint traps after the write that hits it") {
     CHECK((t.c.dr[6] & 2) == 2);
     CHECK(t.mem.read8(Pm::kData + 6) == 2);  // a trap: the write happened
 }
+
+TEST_CASE("Alignment checking at ring 3 with CR0.AM and EFLAGS.AC raises #AC(0)") {
+    Pm t;
+    t.c.set_cr0(t.c.cr0 | cr0_bit::AM);
+    t.enter_ring3();
+    t.c.idtr.limit = 0;
+    REQUIRE_FALSE(t.exec({0x8B, 0x05, 0x01, 0x00, 0x04, 0x00}));  // mov eax, [0x40001]: AC clear
+    t.c.set_eflags(t.c.flags.get() | flag::AC);
+    REQUIRE_FALSE(t.exec({0x8B, 0x05, 0x04, 0x00, 0x04, 0x00}));  // aligned: fine
+    auto f = t.exec({0x8B, 0x05, 0x01, 0x00, 0x04, 0x00});         // misaligned
+    REQUIRE(f);
+    CHECK(f->vector == vec::AC);
+    CHECK(f->error == 0);
+}
