@@ -88,11 +88,13 @@ void Cpu::execute_one_debugged() {
         raise_event(vec::DB, eip, EventKind::Exception);
         return;
     }
+    // RF has done its job (suppressing the breakpoint check above) for this
+    // instruction; an IRET in it may set it again for the next one.
+    if (flags.raw_bits() & flag::RF) set_eflags(flags.get() & ~flag::RF);
     const bool single_step = flags.tf();
     const uint64_t events_before = events_;
     pending_dr6_ = 0;
     execute_one_cached();
-    if (flags.raw_bits() & flag::RF) set_eflags(flags.get() & ~flag::RF);  // RF lasts one instruction
     uint32_t dr6 = pending_dr6_;
     if (single_step && events_ == events_before) dr6 |= kDr6SingleStep;
     pending_dr6_ = 0;

@@ -26,6 +26,22 @@ struct SpanSource {
 enum class DecodeStatus { Ok, OutOfBytes };
 
 namespace detail {
+// The instructions a LOCK prefix may precede (with a memory destination);
+// from the 386 on, LOCK before anything else raises #UD.
+inline bool lockable(uint16_t op, uint8_t reg) {
+    if (op < 0x38 && (op & 7) < 2) return true;  // ADD OR ADC SBB AND SUB XOR Eb/Ev,G
+    switch (op) {
+    case 0x80: case 0x81: case 0x82: case 0x83: return reg != 7;  // not CMP
+    case 0x86: case 0x87: return true;                            // XCHG
+    case 0xF6: case 0xF7: return reg == 2 || reg == 3;            // NOT, NEG
+    case 0xFE: case 0xFF: return reg <= 1;                        // INC, DEC
+    case 0x1AB: case 0x1B3: case 0x1BB: return true;              // BTS, BTR, BTC
+    case 0x1BA: return reg >= 5;                                  // BTS/BTR/BTC imm
+    case 0x1B0: case 0x1B1: case 0x1C0: case 0x1C1: return true;  // CMPXCHG, XADD
+    case 0x1C7: return reg == 1;                                  // CMPXCHG8B
+    default: return false;
+    }
+}
 // 16-bit ModRM memory forms: rm -> base, index; BP-based forms default to SS.
 constexpr uint8_t kBase16[8] = {EBX, EBX, EBP, EBP, ESI, EDI, EBP, EBX};
 constexpr uint8_t kIndex16[8] = {ESI, EDI, ESI, EDI, kNoReg, kNoReg, kNoReg, kNoReg};
@@ -172,7 +188,7 @@ DecodeStatus decode(const OpTable& table, const ModelTraits& model, bool code32,
 
     out.len = static_cast<uint8_t>(length > 255 ? 255 : length);
     out.flags = flags;
-    if (!info->name) {
+    if (!info->name || (is386 && (flags & kLock) && !((flags & kMem) && detail::lockable(op, out.reg)))) {
         out.fn = table.invalid;
         out.flags |= kEndsBlock;
     } else {

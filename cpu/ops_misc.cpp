@@ -25,10 +25,16 @@ template <typename T> void in_dx(Cpu& c, const Insn&) { c.set_reg<T>(EAX, c.io_i
 template <typename T> void out_imm(Cpu& c, const Insn& i) { c.io_out<T>(static_cast<uint16_t>(i.imm), acc<T>(c)); }
 template <typename T> void out_dx(Cpu& c, const Insn&) { c.io_out<T>(static_cast<uint16_t>(c.r[EDX]), acc<T>(c)); }
 
-void wait(Cpu&, const Insn&) {}
-// ESC with no coprocessor: the CPU computes the address and moves on; the
-// 286 also checks the operand against the segment limit (INT 13 at 0xFFFF).
+// WAIT: #NM when the task switched (TS) and MP says WAIT should care.
+void wait(Cpu& c, const Insn&) {
+    if ((c.cr0 & (cr0_bit::MP | cr0_bit::TS)) == (cr0_bit::MP | cr0_bit::TS)) c.fault(vec::NM);
+}
+// ESC: #NM when there is no FPU to use (EM) or its state belongs to another
+// task (TS). Otherwise, with no coprocessor model yet, the CPU computes the
+// address and moves on; the 286 also checks the operand against the segment
+// limit (INT 13 at 0xFFFF).
 void esc(Cpu& c, const Insn& i) {
+    if (c.cr0 & (cr0_bit::EM | cr0_bit::TS)) c.fault(vec::NM);
     if (i.is_mem() && c.traits().segment_wrap_faults) c.read_mem<uint16_t>(i.seg, c.ea(i));
 }
 
