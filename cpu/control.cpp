@@ -26,6 +26,7 @@ void Cpu::set_cr0(uint32_t v) {
     cr0 = v;
     if (changed & (PG | WP | PE)) flush_tlb();
     if (changed & PE) mode_changed();
+    if (changed & (PE | PG)) report_mode_switch();
     update_align_check();
 }
 
@@ -46,7 +47,10 @@ void Cpu::set_eflags(uint32_t v) {
     if (traits_->model >= CpuModel::i486) supported |= flag::AC;
     const uint32_t old = flags.raw_bits();
     flags.set((v & supported) | 0x2);
-    if ((old ^ v) & flag::VM & supported) mode_changed();
+    if ((old ^ v) & flag::VM & supported) {
+        mode_changed();
+        report_mode_switch();
+    }
     sync_irq_pending();
     update_debug_active();
     update_align_check();
@@ -60,6 +64,11 @@ void Cpu::write_flags16(uint16_t v) {
 // The bitmap's offset is at byte 0x66 of a 386 TSS; the bits for every
 // port of the access must lie within the TSS limit and be clear. A 286 TSS
 // has no bitmap, so every checked access faults.
+void Cpu::io_checks(uint16_t port, unsigned size, bool write) {
+    if (io_needs_permission()) check_io_permission(port, size);
+    if (debug_io_) debug_hook_(*this, DebugEvent{DebugEvent::Kind::Io, port, size, write});
+}
+
 void Cpu::check_io_permission(uint16_t port, unsigned size) {
     const bool tss32 = (tr.attr & 0x0F) == 0x09 || (tr.attr & 0x0F) == 0x0B;
     if (!tss32 || tr.limit < 0x67) fault_gp0();

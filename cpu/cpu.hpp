@@ -15,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cpu/code_cache.hpp"
 #include "cpu/flags.hpp"
@@ -55,6 +56,31 @@ enum class EventKind : uint8_t { Software, Exception, External };
 
 // Why a task switch happens: it decides the busy bits, NT and the back link.
 enum class TaskSwitchReason : uint8_t { Jump, Call, Iret, Interrupt };
+// What an attached debugger asked the CPU to report (machine/debugger.*).
+// Each kind costs nothing while off: watched pages leave the TLB's fast
+// path, and the other checks sit on paths that are already slow.
+struct Watchpoint {
+    uint32_t address = 0;
+    uint32_t length = 1;
+    bool physical = false;  // address is physical rather than linear
+    bool on_read = false;
+    bool on_write = true;
+};
+struct DebugEvent {
+    enum class Kind : uint8_t { Watch, Interrupt, Io, ModeSwitch } kind;
+    uint32_t address = 0;  // Watch: linear address of the access; Io: the port
+    unsigned size = 0;
+    bool write = false;
+    uint8_t vector = 0;    // Interrupt
+    EventKind event = EventKind::Exception;
+};
+struct DebugRequests {
+    std::vector<Watchpoint> watchpoints;
+    bool events = false;       // every interrupt and exception
+    bool io = false;           // every port access
+    bool mode_switches = false;  // CR0.PE/PG and EFLAGS.VM changes
+};
+
 struct TaskTarget;
 struct DescriptorTables;
 struct SegmentLoad;
@@ -116,6 +142,10 @@ public:
     // it selects a separate, slower run loop; the fast loop never checks it.
     using InsnHook = std::function<void(Cpu&)>;
     void set_insn_hook(InsnHook hook) { insn_hook_ = std::move(hook); }
+    // A debugger's watchpoints and event catches; the hook is told of each
+    // hit (after the access, before the event is delivered).
+    using DebugHook = std::function<void(Cpu&, const DebugEvent&)>;
+    void set_debug_hook(DebugHook hook, DebugRequests requests);
 
     void request_stop() { pending |= kStop; }
     void clear_stop() { pending &= ~kStop; }
@@ -304,15 +334,16 @@ public:
     // In protected mode, CPL > IOPL (and always in virtual-8086 mode) the
     // TSS's I/O permission bitmap decides.
     template <typename T> T io_in(uint16_t port) {
-        if (AMBER_UNLIKELY(io_needs_permission())) check_io_permission(port, sizeof(T));
+        if (AMBER_UNLIKELY(io_needs_permission() || debug_io_)) io_checks(port, sizeof(T), false);
         return static_cast<T>(io_.read(port, sizeof(T)));
     }
     template <typename T> void io_out(uint16_t port, T v) {
-        if (AMBER_UNLIKELY(io_needs_permission())) check_io_permission(port, sizeof(T));
+        if (AMBER_UNLIKELY(io_needs_permission() || debug_io_)) io_checks(port, sizeof(T), true);
         io_.write(port, v, sizeof(T));
     }
     bool io_needs_permission() const { return protected_mode() && (cpl_ > iopl() || v86()); }
     void check_io_permission(uint16_t port, unsigned size);
+    void io_checks(uint16_t port, unsigned size, bool write);
     // CLI, STI and the like: #GP(0) unless CPL <= IOPL.
     void require_iopl() {
         if (protected_mode() && cpl_ > iopl()) throw CpuFault{vec::GP, true, 0};
@@ -379,7 +410,9 @@ private:
     // The data breakpoints (DR0-DR3 with DR7) an access touches: recorded in
     // DR6 and reported as #DB after the instruction.
     void check_data_breakpoints(uint32_t lin, unsigned size, bool write);
-    bool page_has_watchpoint(uint32_t page) const;
+    bool page_has_watchpoint(uint32_t page, uint32_t phys_page) const;
+    void check_debugger_watchpoints(uint32_t lin, uint32_t phys, unsigned size, bool write);
+    void report_mode_switch();
     void update_debug_active();  // TF, RF or an enabled breakpoint
     void update_align_check();   // #AC: CR0.AM, EFLAGS.AC and CPL 3
     template <typename T> void check_alignment(uint32_t lin) {
@@ -442,6 +475,11 @@ private:
     bool align_check_ = false;   // CR0.AM, EFLAGS.AC and CPL 3: user accesses take the slow path
     uint32_t pending_dr6_ = 0;   // breakpoint hits of the current instruction
     uint64_t events_ = 0;        // interrupts and exceptions delivered (a single step after INT n does not trap)
+    DebugHook debug_hook_;
+    DebugRequests debug_requests_;
+    bool debug_io_ = false;
+    bool debug_events_ = false;
+    bool debug_watch_ = false;
     CodeCache cache_;
     InterruptSource* irq_source_ = nullptr;
     bool irq_line_ = false;

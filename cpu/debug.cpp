@@ -31,7 +31,33 @@ bool any_breakpoint_enabled(const uint32_t (&dr)[8]) { return (dr[7] & 0xFF) != 
 }  // namespace
 
 void Cpu::update_debug_active() {
-    debug_active_ = flags.tf() || (flags.raw_bits() & flag::RF) || any_breakpoint_enabled(dr);
+    debug_active_ = flags.tf() || (flags.raw_bits() & flag::RF) || any_breakpoint_enabled(dr) || debug_watch_;
+}
+
+void Cpu::set_debug_hook(DebugHook hook, DebugRequests requests) {
+    debug_hook_ = std::move(hook);
+    debug_requests_ = std::move(requests);
+    const bool on = static_cast<bool>(debug_hook_);
+    debug_io_ = on && debug_requests_.io;
+    debug_events_ = on && debug_requests_.events;
+    debug_watch_ = on && !debug_requests_.watchpoints.empty();
+    debug_registers_changed();  // watched pages leave (or rejoin) the fast path
+}
+
+void Cpu::check_debugger_watchpoints(uint32_t lin, uint32_t phys, unsigned size, bool write) {
+    if (!debug_watch_) return;
+    for (const Watchpoint& w : debug_requests_.watchpoints) {
+        if (!(write ? w.on_write : w.on_read)) continue;
+        const uint32_t at = w.physical ? phys : lin;
+        if (at < w.address + w.length && w.address < at + size) {
+            debug_hook_(*this, DebugEvent{DebugEvent::Kind::Watch, lin, size, write});
+            return;
+        }
+    }
+}
+
+void Cpu::report_mode_switch() {
+    if (debug_hook_ && debug_requests_.mode_switches) debug_hook_(*this, DebugEvent{DebugEvent::Kind::ModeSwitch});
 }
 
 void Cpu::debug_registers_changed() {
@@ -39,7 +65,13 @@ void Cpu::debug_registers_changed() {
     flush_tlb();  // pages with a data breakpoint must leave (or may rejoin) the fast path
 }
 
-bool Cpu::page_has_watchpoint(uint32_t page) const {
+bool Cpu::page_has_watchpoint(uint32_t page, uint32_t phys_page) const {
+    if (debug_watch_)
+        for (const Watchpoint& w : debug_requests_.watchpoints) {
+            const uint32_t first = w.address & ~kPageMask, last = (w.address + w.length - 1) & ~kPageMask;
+            const uint32_t p = w.physical ? phys_page : page;
+            if (p >= first && p <= last) return true;
+        }
     for (unsigned i = 0; i < 4; ++i) {
         const Breakpoint b = breakpoint(dr, i);
         if (b.enabled && (b.on == BreakOn::Write || b.on == BreakOn::ReadWrite) &&

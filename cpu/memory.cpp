@@ -82,7 +82,7 @@ TlbEntry* Cpu::fill_tlb(uint32_t lin, AccessKind kind, bool probe) {
     e.phys_page = phys;
     // Pages with a data breakpoint keep every tag invalid, so each access
     // reaches the slow path, which checks the breakpoints.
-    if (s.host && !(debug_active_ && page_has_watchpoint(page)) && !(align_check_ && user)) {
+    if (s.host && !(debug_active_ && page_has_watchpoint(page, phys)) && !(align_check_ && user)) {
         e.host_page = s.host;
         e.read_tag = e.fetch_tag = page;
         if (may_write && s.writable && !s.has_code) e.write_tag = page;
@@ -105,7 +105,10 @@ template <typename T> T Cpu::read_lin_slow(uint32_t lin) {
         return v;
     }
     TlbEntry& e = *fill_tlb(lin, AccessKind::Read);
-    if (AMBER_UNLIKELY(debug_active_)) check_data_breakpoints(lin, sizeof(T), false);
+    if (AMBER_UNLIKELY(debug_active_)) {
+        check_data_breakpoints(lin, sizeof(T), false);
+        check_debugger_watchpoints(lin, e.phys_page | (lin & kPageMask), sizeof(T), false);
+    }
     if (e.read_tag == (lin & ~kPageMask)) return load_le<T>(e.host_page + (lin & kPageMask));
     return mem_.read<T>(e.phys_page | (lin & kPageMask));
 }
@@ -120,7 +123,10 @@ template <typename T> void Cpu::write_lin_slow(uint32_t lin, T v) {
         return;
     }
     TlbEntry& e = *fill_tlb(lin, AccessKind::Write);
-    if (AMBER_UNLIKELY(debug_active_)) check_data_breakpoints(lin, sizeof(T), true);
+    if (AMBER_UNLIKELY(debug_active_)) {
+        check_data_breakpoints(lin, sizeof(T), true);
+        check_debugger_watchpoints(lin, e.phys_page | (lin & kPageMask), sizeof(T), true);
+    }
     if (e.write_tag == (lin & ~kPageMask)) {
         store_le<T>(e.host_page + (lin & kPageMask), v);
         return;
