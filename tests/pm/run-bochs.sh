@@ -13,7 +13,8 @@
 # Bochs needs a VGA BIOS image even with no display in use: a dummy one is
 # made here. Debian's Bochs lacks the 'nogui' display library, so 'rfb' (a VNC
 # server) with timeout=0 runs headless; its internal debugger stops before the
-# first instruction, hence the -rc file with "continue". The programs end by
+# first instruction, and again after a reset, hence the -rc file with a few
+# "continue" (on "quit" after a reset this Bochs hangs). The programs end by
 # writing "Shutdown" to port 0x8900 (after Amber's exit port 0x501, which
 # Bochs ignores); a triple fault resets the CPU (reset_on_triple_fault=1).
 set -euo pipefail
@@ -51,7 +52,7 @@ echo "$display" >"$work/probe.bochsrc"
 if grep -aq "display library 'nogui' not available" "$work/probe.log"; then
   display='display_library: rfb, options="timeout=0"'
 fi
-printf 'continue\nquit\n' >"$work/debugger.rc"
+printf 'continue\ncontinue\ncontinue\nquit\n' >"$work/debugger.rc"
 dbg=()
 help="$(bochs --help 2>&1 || true)"
 if grep -q -- '-rc filename' <<<"$help"; then dbg=(-rc "$work/debugger.rc"); fi
