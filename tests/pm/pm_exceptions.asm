@@ -90,6 +90,7 @@ test_main:
         inc     ecx                     ; #DB before it runs; then RF lets it run once
         xor     eax, eax
         mov     dr7, eax
+        mov     dr0, eax
         CHECK   "#DB: DR0 instruction breakpoint taken once (RF)", [db_count], 1
         CHECK   "#DB: DR0 instruction breakpoint is a fault (EIP of the instruction)", [db_eip], .bp_insn
         mov     eax, [db_dr6]

@@ -74,7 +74,7 @@ test_main:
         CHECK   "IOPL 3: INT n from V86: 9 dwords on the TSS.ESP0 stack", [hv_esp], STACK0_TOP - 36
         CHECK   "IOPL 3: INT n from V86: DS, ES null in the handler", [hv_segs_in], 0
         CHECK   "IOPL 3: INT n from V86: FS, GS null in the handler", [hv_segs_in + 4], 0
-        CHECK   "IOPL 3: IN trapped (bitmap)", [cnt_in], 1
+        CHECK   "IOPL 3: both INs trapped (bitmap)", [cnt_in], 2
         mov     eax, [cnt_cli]
         add     eax, [cnt_sti]
         add     eax, [cnt_pushf]
@@ -155,6 +155,8 @@ v86_monitor:
         je      .iret
         cmp     al, 0xE4
         je      .in
+        cmp     al, 0xE5
+        je      .in_word
         cmp     al, 0xF4
         je      .hlt
         PRINT   "FAIL monitor: unexpected #GP from V86 at linear "
@@ -179,6 +181,11 @@ v86_monitor:
         jmp     .next1
 .in:    inc     dword [cnt_in]
         mov     byte [ebp - 4], EMULATED_IN     ; AL in the PUSHAD image
+        add     word [ebp + V_EIP], 2
+        jmp     .resume
+.in_word:
+        inc     dword [cnt_in]
+        mov     word [ebp - 4], EMULATED_IN * 0x101     ; AX
         add     word [ebp + V_EIP], 2
         jmp     .resume
 .int:   inc     dword [cnt_int]         ; reflect through the IVT, like a real-mode INT
@@ -311,9 +318,14 @@ v86_iopl3:
         and     ax, FL_IOPL3
         CHECK16 "IOPL 3: POPF cannot change IOPL", ax, FL_IOPL3
 
-        in      al, 0x80                ; denied by the bitmap: #GP, emulated
+        ; I/O: print16 writes port 0xE9, allowed by the bitmap (an OUT trap
+        ; would stop the monitor). Port 0x80 is denied, and so is a word at
+        ; 0xE9, as port 0xEA is denied.
+        in      al, 0x80
         xor     ah, ah
         CHECK16 "IOPL 3: IN from a denied port, emulated by the monitor", ax, EMULATED_IN
+        in      ax, 0xE9
+        CHECK16 "IOPL 3: IN word at 0xE9 (0xEA denied), emulated", ax, EMULATED_IN * 0x101
         xor     bx, bx
         int     VEC_V86                 ; through the IDT to h_v86_int, at ring 0
         CHECK16 "IOPL 3: INT n through the IDT to ring 0 and back", bx, 0x4242
