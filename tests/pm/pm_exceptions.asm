@@ -18,6 +18,11 @@
 ;        past the GDT limit, null SS, far JMP past the new CS limit
 ;   #PF  not-present page read/write (CR2, error code 0/2)
 ;   #AC  misaligned access at ring 3 with CR0.AM and EFLAGS.AC -> #AC(0)
+;
+; Also the RF bit in the pushed EFLAGS: 1 for fault-class exceptions except
+; instruction breakpoints, otherwise the current RF (0 here), as the SDM says
+; for all IA-32 processors (vol. 3, "Instruction-Breakpoint Exception
+; Condition").
 
 %define TEST_NAME "pm_exceptions"
 %include "pm.inc"
@@ -37,7 +42,8 @@ DR7_GE_LE       equ 0x300               ; exact breakpoints (386/486 want them)
 bounds:         resd 2
 db_count:       resd 1                  ; h_db: calls,
 db_eip:         resd 1                  ;   the pushed EIP,
-db_dr6:         resd 1                  ;   and DR6
+db_dr6:         resd 1                  ;   DR6,
+db_eflags:      resd 1                  ;   and the pushed EFLAGS (first call)
 __SECT__
 
 test_main:
@@ -55,6 +61,9 @@ test_main:
         CATCH   .f_de
 .i_de:  div     ecx
 .f_de:  CHECK_FAULT "#DE: DIV by zero (fault)", 0, 0, .i_de
+        mov     eax, [fault_eflags]
+        and     eax, FL_RF
+        CHECK   "#DE: pushed EFLAGS has RF set (a fault)", eax, FL_RF
         mov     edx, 2
         xor     eax, eax
         mov     ecx, 1
@@ -97,6 +106,9 @@ test_main:
         and     eax, 0xE00F
         CHECK   "#DB: DR0 instruction breakpoint: DR6 = B0", eax, 1
         CHECK   "#DB: the instruction ran after the handler", ecx, 1
+        mov     eax, [db_eflags]
+        and     eax, FL_RF
+        CHECK   "#DB: instruction breakpoint: pushed EFLAGS has RF clear", eax, 0
         SET_GATE IDT(1), SEL_CODE0, exc_stub_1, GATE_INT32
 
         xor     eax, eax
@@ -123,6 +135,9 @@ test_main:
         int3
 .bp2:   nop
 .f_bp:  CHECK_FAULT "#BP: INT3 (trap)", 3, 0, .bp2
+        mov     eax, [fault_eflags]
+        and     eax, FL_RF
+        CHECK   "#BP: pushed EFLAGS has RF clear (a trap)", eax, 0
         mov     al, 0x7F
         add     al, 1                   ; OF = 1
         CATCH   .f_of
@@ -254,6 +269,9 @@ test_main:
         CATCH   .f_gp4
 .i_gp4: mov     [es:SCRATCH], eax
 .f_gp4: CHECK_FAULT "#GP(0): write to read-only data", 13, 0, .i_gp4
+        mov     eax, [fault_eflags]
+        and     eax, FL_RF
+        CHECK   "#GP: pushed EFLAGS has RF set (a fault)", eax, FL_RF
         mov     ax, 0xFFF8
         CATCH   .f_gp5
 .i_gp5: mov     es, ax
@@ -331,7 +349,11 @@ h_db:                                   ; EIP, CS, EFLAGS
         mov     [ss:db_eip], eax
         mov     eax, dr6
         mov     [ss:db_dr6], eax
-        or      dword [esp + 12], FL_RF
+        cmp     dword [ss:db_count], 1
+        jne     .rf
+        mov     eax, [esp + 12]
+        mov     [ss:db_eflags], eax
+.rf:    or      dword [esp + 12], FL_RF
         cmp     dword [ss:db_count], 5
         jb      .ret
         xor     eax, eax
