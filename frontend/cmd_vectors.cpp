@@ -15,6 +15,7 @@
 #include "frontend/commands.hpp"
 #include "frontend/vectors/baseline.hpp"
 #include "frontend/vectors/glob.hpp"
+#include "frontend/vectors/model_differences.hpp"
 #include "frontend/vectors/report.hpp"
 #include "frontend/vectors/runner.hpp"
 #include "frontend/vectors/suite.hpp"
@@ -32,7 +33,11 @@ constexpr const char* kUsage =
     "Runs every test vector in DIR (SingleStepTests 8086 JSON, 80286 MOO, or native32\n"
     "JSON; detected from the folder) on the emulated CPU and compares the result\n"
     "with the recording. Exit status: 0 if every test passed (with --baseline: if\n"
-    "no file passes fewer tests than the baseline), 1 otherwise.\n";
+    "no file passes fewer tests than the baseline), 1 otherwise.\n"
+    "\n"
+    "80286 vectors judged on a 386 or 486 take the documented 286/386 differences\n"
+    "into account (frontend/vectors/model_differences.cpp): tests they explain are\n"
+    "reported per difference, apart from passes and failures.\n";
 
 po::options_description describe_options() {
     po::options_description d("options for 'amber vectors'");
@@ -46,6 +51,9 @@ po::options_description describe_options() {
         ("show-failures", po::value<size_t>(), "print details of up to N failing tests per file")
         ("verbose,v", po::bool_switch(), "same as --show-failures 3")
         ("failing", po::bool_switch(), "table rows only for files with failures")
+        ("no-model-differences", po::bool_switch(),
+         "judge every test exactly as recorded, without the listed differences between the recording's "
+         "CPU and MODEL (80286 vectors on a 386)")
         ("baseline", po::value<std::string>(), "fail if any file passes fewer tests than this baseline says")
         ("write-baseline", po::value<std::string>(), "write the results as a new baseline file")
         ("jobs,j", po::value<unsigned>(), "worker threads (default: one per core)");
@@ -86,6 +94,7 @@ int cmd_vectors(const Args& args) {
     options.jobs = vm.count("jobs") ? std::max(1u, vm["jobs"].as<unsigned>()) : cores;
     options.show_failures = vm.count("show-failures") ? vm["show-failures"].as<size_t>() : vm["verbose"].as<bool>() ? 3 : 0;
     if (vm.count("index")) options.only_index = vm["index"].as<uint32_t>();
+    options.model_differences = !vm["no-model-differences"].as<bool>();
 
     // Read the baseline first: a missing one should not cost a whole run.
     std::optional<vx::Baseline> baseline;
@@ -96,6 +105,7 @@ int cmd_vectors(const Args& args) {
     report.dir = dir;
     report.format = std::string(vx::format_name(suite.format));
     report.cpu = std::string(traits_of(*model).name);
+    if (options.model_differences) report.differences = vx::model_differences(*model, suite.format);
     report.files = vx::run_suite(suite, options);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -110,8 +120,9 @@ int cmd_vectors(const Args& args) {
     }
     std::fflush(stdout);  // keep the table ahead of the messages below
     vx::Tally all = vx::overall(report);
-    fmt::print(stderr, "{} tests in {} files judged in {:.2f} s ({} thread{})\n", all.total + all.not_applicable,
-               report.files.size(), report.seconds, options.jobs, options.jobs == 1 ? "" : "s");
+    fmt::print(stderr, "{} tests in {} files judged in {:.2f} s ({} thread{})\n",
+               all.total + all.not_applicable + all.covered, report.files.size(), report.seconds, options.jobs,
+               options.jobs == 1 ? "" : "s");
 
     if (vm.count("write-baseline")) {
         std::string path = vm["write-baseline"].as<std::string>();

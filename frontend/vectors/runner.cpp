@@ -9,6 +9,7 @@
 
 #include "frontend/vectors/failure_text.hpp"
 #include "frontend/vectors/judge.hpp"
+#include "frontend/vectors/model_differences.hpp"
 
 namespace amber::vectors {
 
@@ -20,22 +21,47 @@ unsigned hex_digits(uint32_t top) {
     return d;
 }
 
+// Appended to a failure whose expectation a model difference rewrote.
+std::string adjusted_note(const Explanation& e) {
+    std::string names;
+    for (const ModelDifference* d : e.applied) names += (names.empty() ? "" : ", ") + std::string(d->name);
+    return "judged as rewritten by: " + names;
+}
+
+void count_covered(FileResult& r, const Explanation& e) {
+    ++r.covered;
+    for (const ModelDifference* d : e.applied) ++r.covered_by[std::string(d->name)];
+}
+
 FileResult judge_tests(Judge& judge, const SuiteFile& file, const std::vector<TestCase>& tests,
-                       const RunOptions& options) {
+                       std::span<const ModelDifference> differences, const RunOptions& options) {
     FileResult r;
     r.id = file.id;
     r.status = file.info.status;
     bool wide = judge.rules().wide;
     unsigned digits = hex_digits(judge.rules().reachable_top);
-    for (const TestCase& t : tests) {
+    for (const TestCase& recorded : tests) {
+        Explanation e = explain(differences, recorded);
+        if (e.skip) {
+            count_covered(r, e);
+            continue;
+        }
+        const TestCase& t = e.adjusted ? *e.adjusted : recorded;
         Verdict v = judge.run(t, file.info);
         if (v.passed()) {
-            ++r.passed;
+            if (e.adjusted) count_covered(r, e);
+            else ++r.passed;
             continue;
         }
         ++r.failed;
-        if (!r.first_failure) r.first_failure = FirstFailure{t.index, t.name, summarize(v, wide)};
-        if (r.details.size() < options.show_failures) r.details.push_back(describe_failure(file.id, t, v, wide, digits));
+        std::string what = summarize(v, wide);
+        if (e.adjusted) what += " (" + adjusted_note(e) + ")";
+        if (!r.first_failure) r.first_failure = FirstFailure{t.index, t.name, what};
+        if (r.details.size() < options.show_failures) {
+            std::string text = describe_failure(file.id, t, v, wide, digits);
+            if (e.adjusted) text += "  (" + adjusted_note(e) + ")\n";
+            r.details.push_back(std::move(text));
+        }
     }
     return r;
 }
@@ -52,13 +78,15 @@ FileResult run_file(Judge& judge, const Suite& suite, const SuiteFile& file, con
         r.na_reason = why;
         return r;
     }
-    FileResult r = judge_tests(judge, file, tests, options);
+    auto differences = options.model_differences ? model_differences(options.model, suite.format)
+                                                 : std::span<const ModelDifference>{};
+    FileResult r = judge_tests(judge, file, tests, differences, options);
     bool leftovers = judge.found_leftovers();
     if (judge.sweep() == 0 && !leftovers) return r;
     // Some test wrote outside the pages checked after it: replay with a
     // whole-memory check after every test, so the right test gets the blame.
     judge.set_full_scan(true);
-    r = judge_tests(judge, file, tests, options);
+    r = judge_tests(judge, file, tests, differences, options);
     judge.set_full_scan(false);
     judge.sweep();
     r.replayed_for_strays = true;
