@@ -475,6 +475,7 @@ private:
     bool align_check_ = false;   // CR0.AM, EFLAGS.AC and CPL 3: user accesses take the slow path
     uint32_t pending_dr6_ = 0;   // breakpoint hits of the current instruction
     uint64_t events_ = 0;        // interrupts and exceptions delivered (a single step after INT n does not trap)
+    bool delivering_fault_ = false;  // the event being delivered is a fault (pushes RF)
     DebugHook debug_hook_;
     DebugRequests debug_requests_;
     bool debug_io_ = false;

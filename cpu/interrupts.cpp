@@ -69,11 +69,14 @@ void Cpu::protected_mode_interrupt(uint8_t vector, uint32_t return_eip, EventKin
     if (from_v86 && t.cpl != 0) throw CpuFault{vec::GP, true, selector_error(t.cs.cache.selector, !req.software)};
 
     atomically([&] {
-        const uint32_t old_flags = flags.get() | traits_->flags_fixed_one;
+        // A fault pushes RF set, so that IRET back to the faulting
+        // instruction does not stop at its instruction breakpoint again.
+        uint32_t old_flags = flags.get() | traits_->flags_fixed_one;
+        if (delivering_fault_ && traits_->model >= CpuModel::i386) old_flags |= flag::RF;
         const uint16_t old_cs = seg[CS].selector, old_ss = seg[SS].selector;
         const uint32_t old_esp = r[ESP];
         uint16_t old_data[4] = {seg[ES].selector, seg[DS].selector, seg[FS].selector, seg[GS].selector};
-        if (from_v86) set_eflags(old_flags & ~flag::VM);
+        if (from_v86) set_eflags(flags.get() & ~flag::VM);
         if (t.stack) {
             commit_segment_load(SS, t.stack->ss);
             r[ESP] = t.stack->esp;
@@ -114,8 +117,11 @@ void Cpu::deliver(const CpuFault& f) {
 
 void Cpu::deliver_fault(const CpuFault& f, uint32_t return_eip) {
     try {
+        delivering_fault_ = true;
         raise_event(f.vector, return_eip, EventKind::Exception, f.has_error, f.error);
+        delivering_fault_ = false;
     } catch (const CpuFault& second) {
+        delivering_fault_ = false;
         if (f.vector == vec::DF) {
             triple_fault();
         } else if (makes_double_fault(f.vector, second.vector)) {
