@@ -33,10 +33,17 @@ struct StringStep {
                 advance(pointer);
                 throw;
             }
+            advance(pointer);
         } else {
+            // Later CPUs move no pointer until the whole iteration is done,
+            // so an iteration that faults restarts cleanly.
             fn();
+            deferred[deferred_count++] = pointer;
         }
-        advance(pointer);
+    }
+    void finish() {
+        for (unsigned k = 0; k < deferred_count; ++k) advance(deferred[k]);
+        deferred_count = 0;
     }
     void advance(unsigned reg) {
         uint32_t step = c.flags.df() ? uint32_t(-int32_t(size)) : size;
@@ -44,6 +51,8 @@ struct StringStep {
         else c.set_reg<uint16_t>(reg, static_cast<uint16_t>(c.r[reg] + step));
     }
     uint32_t size;
+    unsigned deferred[2] = {};
+    unsigned deferred_count = 0;
 };
 
 template <Str op, typename T> void iteration(StringStep& s) {
@@ -73,6 +82,7 @@ template <Str op, typename T> void iteration(StringStep& s) {
     } else {
         s.access(ESI, 1, [&] { c.io_out<T>(static_cast<uint16_t>(c.r[EDX]), c.read_mem<T>(i.seg, index_of(c, i, ESI))); });
     }
+    s.finish();
 }
 
 // REP MOVS/STOS forward: as many elements as fit in the current pages, the
