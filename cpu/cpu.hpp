@@ -309,9 +309,9 @@ public:
     // Faults now (#PF) unless `size` bytes at lin may be written: checks both
     // pages of a split access before either is changed.
     void probe_write(uint32_t lin, unsigned size);
-    // Linear -> physical for a debugger or a device model: nothing when the
-    // page is not mapped. Sets no Accessed bits.
-    std::optional<uint32_t> translate(uint32_t lin);
+    // Linear -> physical for a debugger or a tracer: nothing when the page
+    // is not mapped. Changes nothing (no Accessed bits).
+    std::optional<uint32_t> translate(uint32_t lin) const;
     void set_a20(bool enabled);
     void flush_tlb();
     void flush_tlb_page(uint32_t lin);

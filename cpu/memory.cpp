@@ -50,10 +50,9 @@ void Cpu::page_fault(uint32_t lin, uint16_t error) {
     throw CpuFault{vec::PF, true, error};
 }
 
-std::optional<uint32_t> Cpu::translate(uint32_t lin) {
+std::optional<uint32_t> Cpu::translate(uint32_t lin) const {
     if (!paging()) return lin & addr_mask_;
-    // Sets Accessed bits as a read by the CPU would.
-    PageWalk w = walk_page_tables(mem_, lin, AccessKind::Read, false, paging_mode());
+    PageWalk w = inspect_page_tables(mem_, lin, paging_mode());
     if (!w.ok) return std::nullopt;
     return w.phys;
 }

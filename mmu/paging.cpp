@@ -38,7 +38,10 @@ bool allows(const PageWalk& walk, AccessKind kind, bool user, bool write_protect
     return walk.writable || (!user && !write_protect);
 }
 
-PageWalk walk_page_tables(PhysMemory& mem, uint32_t lin, AccessKind kind, bool user, const PagingMode& mode) {
+namespace {
+// The walk; `marker` receives the Accessed/Dirty updates (null: none).
+PageWalk walk(const PhysMemory& mem, PhysMemory* marker, uint32_t lin, AccessKind kind, bool user,
+              const PagingMode& mode) {
     const bool write = kind == AccessKind::Write;
     // Every fault reports the kind of access and the privilege it was made at.
     const uint16_t access_bits = (write ? kPageFaultWrite : 0) | (user ? kPageFaultUser : 0);
@@ -78,15 +81,28 @@ PageWalk walk_page_tables(PhysMemory& mem, uint32_t lin, AccessKind kind, bool u
     if (!allows(w, kind, user, mode.write_protect)) return fault(access_bits | kPageFaultPresent);
 
     // The translation is used: mark the entries, the page table's PDE first.
-    if (!large) set_entry_bits(mem, pde_addr, pde, kEntryAccessed);
     const uint32_t final_bits = kEntryAccessed | (write ? kEntryDirty : 0);
-    set_entry_bits(mem, final_addr, final_entry, final_bits);
-    w.dirty = (final_entry | final_bits) & kEntryDirty;
+    if (marker) {
+        if (!large) set_entry_bits(*marker, pde_addr, pde, kEntryAccessed);
+        set_entry_bits(*marker, final_addr, final_entry, final_bits);
+        w.dirty = (final_entry | final_bits) & kEntryDirty;
+    } else {
+        w.dirty = final_entry & kEntryDirty;
+    }
 
     w.page_base &= mode.address_mask;
     w.phys = (w.page_base | (lin & (w.page_size - 1))) & mode.address_mask;
     w.ok = true;
     return w;
+}
+}  // namespace
+
+PageWalk walk_page_tables(PhysMemory& mem, uint32_t lin, AccessKind kind, bool user, const PagingMode& mode) {
+    return walk(mem, &mem, lin, kind, user, mode);
+}
+
+PageWalk inspect_page_tables(const PhysMemory& mem, uint32_t lin, const PagingMode& mode) {
+    return walk(mem, nullptr, lin, AccessKind::Read, false, mode);
 }
 
 }  // namespace amber

@@ -77,6 +77,10 @@ struct PageWalk {
 // faulting walk writes nothing.
 PageWalk walk_page_tables(PhysMemory& mem, uint32_t lin, AccessKind kind, bool user, const PagingMode& mode);
 
+// The same walk for a debugger: a supervisor read that changes nothing
+// (no Accessed or Dirty bits are set).
+PageWalk inspect_page_tables(const PhysMemory& mem, uint32_t lin, const PagingMode& mode);
+
 // Whether a successful walk's rights allow an access, without walking again
 // (for a TLB that caches one walk for several kinds of access):
 //   user accesses need U/S=1, and R/W=1 to write;
