@@ -66,7 +66,7 @@ void Cpu::write_flags16(uint16_t v) {
 // has no bitmap, so every checked access faults.
 void Cpu::io_checks(uint16_t port, unsigned size, bool write) {
     if (io_needs_permission()) check_io_permission(port, size);
-    if (debug_io_) debug_hook_(*this, DebugEvent{DebugEvent::Kind::Io, port, size, write});
+    if (debug_io_) report(DebugEvent{DebugEvent::Kind::Io, port, size, write});
 }
 
 void Cpu::check_io_permission(uint16_t port, unsigned size) {

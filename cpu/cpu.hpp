@@ -142,10 +142,14 @@ public:
     // it selects a separate, slower run loop; the fast loop never checks it.
     using InsnHook = std::function<void(Cpu&)>;
     void set_insn_hook(InsnHook hook) { insn_hook_ = std::move(hook); }
-    // A debugger's watchpoints and event catches; the hook is told of each
-    // hit (after the access, before the event is delivered).
+    // Observers of watchpoint hits and events (a debugger, a trace
+    // recorder): each client states what it wants, the CPU switches on the
+    // union, and every client's hook sees every report (it filters for
+    // itself). A hook runs after the access, before the event is delivered.
     using DebugHook = std::function<void(Cpu&, const DebugEvent&)>;
-    void set_debug_hook(DebugHook hook, DebugRequests requests);
+    int add_debug_client(DebugHook hook, DebugRequests requests);
+    void update_debug_client(int id, DebugRequests requests);
+    void remove_debug_client(int id);
 
     void request_stop() { pending |= kStop; }
     void clear_stop() { pending &= ~kStop; }
@@ -476,8 +480,18 @@ private:
     uint32_t pending_dr6_ = 0;   // breakpoint hits of the current instruction
     uint64_t events_ = 0;        // interrupts and exceptions delivered (a single step after INT n does not trap)
     bool delivering_fault_ = false;  // the event being delivered is a fault (pushes RF)
-    DebugHook debug_hook_;
-    DebugRequests debug_requests_;
+    struct DebugClient {
+        int id;
+        DebugHook hook;
+        DebugRequests requests;
+    };
+    std::vector<DebugClient> debug_clients_;
+    int next_debug_client_ = 1;
+    DebugRequests debug_requests_;  // the union of the clients' requests
+    void debug_clients_changed();
+    void report(const DebugEvent& e) {
+        for (const DebugClient& c : debug_clients_) c.hook(*this, e);
+    }
     bool debug_io_ = false;
     bool debug_events_ = false;
     bool debug_watch_ = false;

@@ -34,13 +34,36 @@ void Cpu::update_debug_active() {
     debug_active_ = flags.tf() || (flags.raw_bits() & flag::RF) || any_breakpoint_enabled(dr) || debug_watch_;
 }
 
-void Cpu::set_debug_hook(DebugHook hook, DebugRequests requests) {
-    debug_hook_ = std::move(hook);
-    debug_requests_ = std::move(requests);
-    const bool on = static_cast<bool>(debug_hook_);
-    debug_io_ = on && debug_requests_.io;
-    debug_events_ = on && debug_requests_.events;
-    debug_watch_ = on && !debug_requests_.watchpoints.empty();
+int Cpu::add_debug_client(DebugHook hook, DebugRequests requests) {
+    const int id = next_debug_client_++;
+    debug_clients_.push_back({id, std::move(hook), std::move(requests)});
+    debug_clients_changed();
+    return id;
+}
+
+void Cpu::update_debug_client(int id, DebugRequests requests) {
+    for (DebugClient& c : debug_clients_)
+        if (c.id == id) c.requests = std::move(requests);
+    debug_clients_changed();
+}
+
+void Cpu::remove_debug_client(int id) {
+    std::erase_if(debug_clients_, [id](const DebugClient& c) { return c.id == id; });
+    debug_clients_changed();
+}
+
+void Cpu::debug_clients_changed() {
+    DebugRequests all;
+    for (const DebugClient& c : debug_clients_) {
+        all.watchpoints.insert(all.watchpoints.end(), c.requests.watchpoints.begin(), c.requests.watchpoints.end());
+        all.events |= c.requests.events;
+        all.io |= c.requests.io;
+        all.mode_switches |= c.requests.mode_switches;
+    }
+    debug_requests_ = std::move(all);
+    debug_io_ = debug_requests_.io;
+    debug_events_ = debug_requests_.events;
+    debug_watch_ = !debug_requests_.watchpoints.empty();
     debug_registers_changed();  // watched pages leave (or rejoin) the fast path
 }
 
@@ -50,14 +73,14 @@ void Cpu::check_debugger_watchpoints(uint32_t lin, uint32_t phys, unsigned size,
         if (!(write ? w.on_write : w.on_read)) continue;
         const uint32_t at = w.physical ? phys : lin;
         if (at < w.address + w.length && w.address < at + size) {
-            debug_hook_(*this, DebugEvent{DebugEvent::Kind::Watch, lin, size, write});
+            report(DebugEvent{DebugEvent::Kind::Watch, lin, size, write});
             return;
         }
     }
 }
 
 void Cpu::report_mode_switch() {
-    if (debug_hook_ && debug_requests_.mode_switches) debug_hook_(*this, DebugEvent{DebugEvent::Kind::ModeSwitch});
+    if (debug_requests_.mode_switches) report(DebugEvent{DebugEvent::Kind::ModeSwitch});
 }
 
 void Cpu::debug_registers_changed() {

@@ -22,7 +22,7 @@ bool makes_double_fault(uint8_t first, uint8_t second) {
 void Cpu::raise_event(uint8_t vector, uint32_t return_eip, EventKind kind, bool has_error, uint16_t error) {
     ++events_;
     if (AMBER_UNLIKELY(debug_events_))
-        debug_hook_(*this, DebugEvent{DebugEvent::Kind::Interrupt, return_eip, 0, false, vector, kind});
+        report(DebugEvent{DebugEvent::Kind::Interrupt, return_eip, 0, false, vector, kind});
     if (!protected_mode()) {
         real_mode_interrupt(vector, return_eip);
         return;

@@ -58,11 +58,13 @@ std::string Debugger::Stop::describe() const {
     return "?";
 }
 
-Debugger::Debugger(Machine& m) : m_(m) {}
+Debugger::Debugger(Machine& m) : m_(m) {
+    client_ = cpu().add_debug_client([this](Cpu& c, const DebugEvent& e) { on_event(c, e); }, {});
+}
 
 Debugger::~Debugger() {
     cpu().set_insn_hook(nullptr);
-    cpu().set_debug_hook(nullptr, {});
+    cpu().remove_debug_client(client_);
 }
 
 int Debugger::add(Breakpoint b) {
@@ -95,9 +97,7 @@ void Debugger::install_hooks() {
         req.io |= b.kind == Kind::Port;
         req.mode_switches |= b.kind == Kind::ModeSwitch;
     }
-    const bool any = !req.watchpoints.empty() || req.events || req.io || req.mode_switches;
-    if (any) c.set_debug_hook([this](Cpu& cpu, const DebugEvent& e) { on_event(cpu, e); }, std::move(req));
-    else c.set_debug_hook(nullptr, {});
+    c.update_debug_client(client_, std::move(req));
 }
 
 void Debugger::note_stop(Stop s) {

@@ -113,6 +113,7 @@ private:
     std::optional<Stop> pending_stop_;      // what a hook saw during the current run
     std::optional<uint32_t> target_linear_; // run_to_linear
     uint64_t resume_tick_ = ~uint64_t(0);   // a breakpoint at the resume point does not fire at once
+    int client_ = 0;                        // our registration with the CPU's debug reports
 };
 
 }  // namespace amber
