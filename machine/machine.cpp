@@ -63,7 +63,7 @@ RunResult Machine::run(uint64_t max_ticks) {
         }
         uint64_t deadline = std::min(sched_.next_deadline(), end);
         bool can_wake = (cpu.pending & (Cpu::kIrq | Cpu::kNmi)) ||
-                        (cpu.flags.if_() && sched_.next_deadline() != Scheduler::kNever);
+                        (cpu.flags.if_() && sched_.next_wakeup() != Scheduler::kNever);
         if (cpu.halted && !can_wake) {
             stop_ = {StopReason::HaltedForever, 0, 0,
                      cpu.flags.if_() ? "CPU halted waiting for an interrupt that nothing will raise"

@@ -2,8 +2,8 @@
 
 namespace amber {
 
-Scheduler::EventId Scheduler::add_event(std::string name, Callback cb) {
-    events_.push_back({std::move(name), std::move(cb), kNever});
+Scheduler::EventId Scheduler::add_event(std::string name, Callback cb, Wakes wakes) {
+    events_.push_back({std::move(name), std::move(cb), kNever, wakes});
     return static_cast<EventId>(events_.size() - 1);
 }
 
@@ -22,6 +22,13 @@ void Scheduler::recompute_next() {
     next_ = kNever;
     for (const Event& e : events_)
         if (e.deadline < next_) next_ = e.deadline;
+}
+
+uint64_t Scheduler::next_wakeup() const {
+    uint64_t next = kNever;
+    for (const Event& e : events_)
+        if (e.wakes == Wakes::Cpu && e.deadline < next) next = e.deadline;
+    return next;
 }
 
 void Scheduler::run_due(uint64_t now) {

@@ -19,13 +19,18 @@ public:
 
     explicit Scheduler(uint64_t ticks_per_second = 100'000'000) : ticks_per_second_(ticks_per_second) {}
 
-    EventId add_event(std::string name, Callback cb);
+    // An observer event (a trace checkpoint) can never raise an interrupt,
+    // so it does not count as something a halted CPU could wake up for.
+    enum class Wakes : uint8_t { Cpu, Nothing };
+    EventId add_event(std::string name, Callback cb, Wakes wakes = Wakes::Cpu);
     void schedule(EventId id, uint64_t deadline);  // absolute tick
     void cancel(EventId id);
     bool pending(EventId id) const { return events_[id].deadline != kNever; }
     uint64_t deadline(EventId id) const { return events_[id].deadline; }
 
     uint64_t next_deadline() const { return next_; }
+    // The earliest event that may wake a halted CPU (kNever: none).
+    uint64_t next_wakeup() const;
     // Fires every event whose deadline is <= now, earliest first (ties in
     // registration order, so the order is deterministic).
     void run_due(uint64_t now);
@@ -39,6 +44,7 @@ private:
         std::string name;
         Callback cb;
         uint64_t deadline = kNever;
+        Wakes wakes = Wakes::Cpu;
     };
     void recompute_next();
 
