@@ -64,9 +64,13 @@ void Cpu::write_flags16(uint16_t v) {
 // The bitmap's offset is at byte 0x66 of a 386 TSS; the bits for every
 // port of the access must lie within the TSS limit and be clear. A 286 TSS
 // has no bitmap, so every checked access faults.
-void Cpu::io_checks(uint16_t port, unsigned size, bool write) {
+void Cpu::io_checks(uint16_t port, unsigned size, bool write, uint32_t value) {
     if (io_needs_permission()) check_io_permission(port, size);
-    if (debug_io_) report(DebugEvent{DebugEvent::Kind::Io, port, size, write});
+    if (debug_io_) {
+        DebugEvent e{DebugEvent::Kind::Io, port, size, write};
+        e.value = value;
+        report(e);
+    }
 }
 
 void Cpu::check_io_permission(uint16_t port, unsigned size) {

@@ -73,6 +73,7 @@ struct DebugEvent {
     bool write = false;
     uint8_t vector = 0;    // Interrupt
     EventKind event = EventKind::Exception;
+    uint32_t value = 0;    // Io: the value an OUT writes
 };
 struct DebugRequests {
     std::vector<Watchpoint> watchpoints;
@@ -338,16 +339,16 @@ public:
     // In protected mode, CPL > IOPL (and always in virtual-8086 mode) the
     // TSS's I/O permission bitmap decides.
     template <typename T> T io_in(uint16_t port) {
-        if (AMBER_UNLIKELY(io_needs_permission() || debug_io_)) io_checks(port, sizeof(T), false);
+        if (AMBER_UNLIKELY(io_needs_permission() || debug_io_)) io_checks(port, sizeof(T), false, 0);
         return static_cast<T>(io_.read(port, sizeof(T)));
     }
     template <typename T> void io_out(uint16_t port, T v) {
-        if (AMBER_UNLIKELY(io_needs_permission() || debug_io_)) io_checks(port, sizeof(T), true);
+        if (AMBER_UNLIKELY(io_needs_permission() || debug_io_)) io_checks(port, sizeof(T), true, v);
         io_.write(port, v, sizeof(T));
     }
     bool io_needs_permission() const { return protected_mode() && (cpl_ > iopl() || v86()); }
     void check_io_permission(uint16_t port, unsigned size);
-    void io_checks(uint16_t port, unsigned size, bool write);
+    void io_checks(uint16_t port, unsigned size, bool write, uint32_t value);
     // CLI, STI and the like: #GP(0) unless CPL <= IOPL.
     void require_iopl() {
         if (protected_mode() && cpl_ > iopl()) throw CpuFault{vec::GP, true, 0};

@@ -39,6 +39,7 @@ void PhysMemory::add_ram(uint32_t base, uint32_t size) {
         PageSlot* s = mutable_slot(base + off, true);
         s->host = mem + off;
         s->writable = true;
+        ram_pages_.push_back(base + off);
     }
     ram_bytes_ += size;
 }

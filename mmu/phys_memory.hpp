@@ -80,6 +80,8 @@ public:
     void set_code_listener(CodeWriteListener* l) { code_listener_ = l; }
 
     uint64_t ram_bytes() const { return ram_bytes_; }
+    // Physical address of every RAM page, in the order they were added.
+    const std::vector<uint32_t>& ram_pages() const { return ram_pages_; }
 
 private:
     PageSlot* mutable_slot(uint32_t pa, bool create);
@@ -90,6 +92,7 @@ private:
     PageSlot unmapped_{};
     CodeWriteListener* code_listener_ = nullptr;
     uint64_t ram_bytes_ = 0;
+    std::vector<uint32_t> ram_pages_;
 };
 
 template <typename T>
