@@ -32,13 +32,24 @@ void Cpu::set_cr0(uint32_t v) {
 
 void Cpu::set_cr3(uint32_t v) {
     cr3 = v;
-    flush_tlb();
+    if (cr4 & cr4_bit::PGE) flush_tlb_non_global();
+    else flush_tlb();
+}
+
+// Only what Amber implements can be switched on (VME/PVI, MCE and PAE are
+// not, and CPUID does not claim them).
+uint32_t Cpu::cr4_supported() const {
+    using namespace cr4_bit;
+    if (traits_->model == CpuModel::pentium) return TSD | DE | PSE;
+    if (traits_->model >= CpuModel::p6) return TSD | DE | PSE | PGE | PCE;
+    return 0;
 }
 
 void Cpu::set_cr4(uint32_t v) {
+    if (v & ~cr4_supported()) fault_gp0();
     const uint32_t changed = cr4 ^ v;
     cr4 = v;
-    if (changed) flush_tlb();
+    if (changed & (cr4_bit::PSE | cr4_bit::PGE | cr4_bit::PAE)) flush_tlb();
 }
 
 void Cpu::set_eflags(uint32_t v) {

@@ -25,6 +25,7 @@ void Cpu::reset() {
     cr0 = traits_->model >= CpuModel::i486 ? cr0_bit::ET : 0;
     cr2 = cr3 = cr4 = 0;
     std::fill(std::begin(dr), std::end(dr), 0);
+    msrs.reset();
     dr[6] = 0xFFFF0FF0u;
     dr[7] = 0x400;
     gdtr = {};

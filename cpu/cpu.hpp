@@ -21,6 +21,7 @@
 #include "cpu/flags.hpp"
 #include "cpu/insn.hpp"
 #include "cpu/model.hpp"
+#include "cpu/msr.hpp"
 #include "machine/io_bus.hpp"
 #include "mmu/endian.hpp"
 #include "mmu/paging.hpp"
@@ -42,6 +43,12 @@ namespace vec {
 constexpr uint8_t DE = 0, DB = 1, NMI = 2, BP = 3, OF = 4, BR = 5, UD = 6, NM = 7, DF = 8;
 constexpr uint8_t TS = 10, NP = 11, SS = 12, GP = 13, PF = 14, MF = 16, AC = 17;
 }  // namespace vec
+
+// Bits of CR4 (Pentium and later).
+namespace cr4_bit {
+constexpr uint32_t VME = 1u << 0, PVI = 1u << 1, TSD = 1u << 2, DE = 1u << 3, PSE = 1u << 4, PAE = 1u << 5;
+constexpr uint32_t MCE = 1u << 6, PGE = 1u << 7, PCE = 1u << 8;
+}  // namespace cr4_bit
 
 // Bits of CR0 (the 286's MSW is its low four).
 namespace cr0_bit {
@@ -181,6 +188,7 @@ public:
     uint32_t cr3 = 0;
     uint32_t cr4 = 0;
     uint32_t dr[8] = {};               // debug registers (DR4/DR5 alias DR6/DR7)
+    MsrFile msrs;                      // Pentium and later
     bool halted = false;
     bool shutdown = false;    // triple fault: the CPU stopped until reset
     uint64_t ticks = 0;       // virtual time: instructions + string iterations
@@ -199,7 +207,8 @@ public:
     // CR0, CR3 and CR4 as MOV CRn writes them: TLB flushes and mode changes follow.
     void set_cr0(uint32_t v);
     void set_cr3(uint32_t v);
-    void set_cr4(uint32_t v);
+    void set_cr4(uint32_t v);  // #GP(0) for bits the model lacks
+    uint32_t cr4_supported() const;
     // EFLAGS as a whole (IRET, task switches, tests): VM, IF and TF side effects included.
     void set_eflags(uint32_t v);
     // DR7 or a breakpoint address changed: re-arm the debug checks.
@@ -319,6 +328,7 @@ public:
     std::optional<uint32_t> translate(uint32_t lin) const;
     void set_a20(bool enabled);
     void flush_tlb();
+    void flush_tlb_non_global();  // a CR3 load with CR4.PGE
     void flush_tlb_page(uint32_t lin);
     bool a20() const { return a20_; }
     PagingMode paging_mode() const;

@@ -12,7 +12,8 @@ PagingMode Cpu::paging_mode() const {
     PagingMode m;
     m.cr3 = cr3;
     m.write_protect = (cr0 & cr0_bit::WP) && traits_->model >= CpuModel::i486;
-    m.pse = false;  // no 386/486 has CR4.PSE
+    m.pse = cr4 & cr4_bit::PSE;
+    m.pge = cr4 & cr4_bit::PGE;
     m.address_mask = addr_mask_;
     return m;
 }
@@ -27,6 +28,11 @@ void Cpu::set_a20(bool enabled) {
 void Cpu::flush_tlb() {
     for (Tlb& t : tlbs_) t.flush();
     cache_.bump_epoch();  // linear -> physical may have changed under chained blocks
+}
+
+void Cpu::flush_tlb_non_global() {
+    for (Tlb& t : tlbs_) t.flush_non_global();
+    cache_.bump_epoch();
 }
 
 void Cpu::flush_tlb_page(uint32_t lin) {
@@ -62,6 +68,7 @@ TlbEntry* Cpu::fill_tlb(uint32_t lin, AccessKind kind, bool probe) {
     const uint32_t page = lin & ~kPageMask;
     uint32_t phys;
     bool may_write = true;
+    bool global = false;
     if (paging()) {
         const PagingMode mode = paging_mode();
         PageWalk w = walk_page_tables(mem_, lin, kind, user, mode);
@@ -72,6 +79,7 @@ TlbEntry* Cpu::fill_tlb(uint32_t lin, AccessKind kind, bool probe) {
         phys = w.phys & ~kPageMask;
         // The first write to a clean page must walk again to set Dirty.
         may_write = w.dirty && allows(w, AccessKind::Write, user, mode.write_protect);
+        global = w.global;
     } else {
         phys = page & addr_mask_;
     }
@@ -79,6 +87,7 @@ TlbEntry* Cpu::fill_tlb(uint32_t lin, AccessKind kind, bool probe) {
     TlbEntry& e = tlb_->entry(lin);
     e = TlbEntry{};
     e.phys_page = phys;
+    e.global = global;
     // Pages with a data breakpoint keep every tag invalid, so each access
     // reaches the slow path, which checks the breakpoints.
     if (s.host && !(debug_active_ && page_has_watchpoint(page, phys)) && !(align_check_ && user)) {

@@ -10,6 +10,8 @@ constexpr ModelTraits kModels[] = {
     {CpuModel::i80286, "80286", true, true, true, true, true, true, 10, true, true, 24, 0x0002, 0x0FD5},
     {CpuModel::i386, "386", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5},
     {CpuModel::i486, "486", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5},
+    {CpuModel::pentium, "pentium", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5},
+    {CpuModel::p6, "p6", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5},
 };
 }  // namespace
 
@@ -21,6 +23,8 @@ std::optional<CpuModel> parse_cpu_model(std::string_view name) {
     if (name == "286") return CpuModel::i80286;
     if (name == "80386") return CpuModel::i386;
     if (name == "80486") return CpuModel::i486;
+    if (name == "586" || name == "i586") return CpuModel::pentium;
+    if (name == "686" || name == "i686" || name == "pentiumpro") return CpuModel::p6;
     return std::nullopt;
 }
 

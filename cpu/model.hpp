@@ -7,7 +7,7 @@
 
 namespace amber {
 
-enum class CpuModel : uint8_t { i8086, i80286, i386, i486 };
+enum class CpuModel : uint8_t { i8086, i80286, i386, i486, pentium, p6 };
 
 struct ModelTraits {
     CpuModel model;

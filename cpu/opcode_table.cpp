@@ -27,6 +27,7 @@ OpTable build(CpuModel model) {
     register_ext_ops(b);
     register_bits_ops(b);
     register_system_ops(b);
+    register_pentium_ops(b);
     return t;
 }
 
@@ -39,6 +40,8 @@ const OpTable& op_table(CpuModel model) {
     case CpuModel::i80286: { static const OpTable t = build(CpuModel::i80286); return t; }
     case CpuModel::i386: { static const OpTable t = build(CpuModel::i386); return t; }
     case CpuModel::i486: { static const OpTable t = build(CpuModel::i486); return t; }
+    case CpuModel::pentium: { static const OpTable t = build(CpuModel::pentium); return t; }
+    case CpuModel::p6: { static const OpTable t = build(CpuModel::p6); return t; }
     }
     static const OpTable t = build(CpuModel::i80286);
     return t;

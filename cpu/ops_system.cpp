@@ -125,12 +125,15 @@ void clts(Cpu& c, const Insn&) {
 void cache_control(Cpu& c, const Insn&) { c.require_cpl0(); }  // INVD, WBINVD: no caches to flush
 
 // MOV r32, CRn / MOV CRn, r32: the ModRM mod field is ignored (always a
-// register). CR0, CR2 and CR3 exist on the 386 and 486.
+// register). CR0, CR2 and CR3 exist on the 386 and 486, CR4 from the Pentium.
 uint32_t* control_register(Cpu& c, unsigned n) {
     switch (n) {
     case 0: return &c.cr0;
     case 2: return &c.cr2;
     case 3: return &c.cr3;
+    case 4:
+        if (c.model() >= CpuModel::pentium) return &c.cr4;
+        [[fallthrough]];
     default: c.fault(vec::UD);
     }
 }
@@ -145,18 +148,24 @@ void mov_to_cr(Cpu& c, const Insn& i) {
     switch (i.reg) {
     case 0: c.set_cr0(v); break;
     case 2: c.cr2 = v; break;
-    default: c.set_cr3(v); break;
+    case 3: c.set_cr3(v); break;
+    default: c.set_cr4(v); break;
     }
 }
-// DR4 and DR5 are DR6 and DR7 under other names.
-unsigned debug_register(unsigned n) { return (n == 4 || n == 5) ? n + 2 : n; }
+// DR4 and DR5 are DR6 and DR7 under other names, unless CR4.DE makes
+// them invalid.
+unsigned debug_register(Cpu& c, unsigned n) {
+    if (n != 4 && n != 5) return n;
+    if (c.cr4 & cr4_bit::DE) c.fault(vec::UD);
+    return n + 2;
+}
 void mov_from_dr(Cpu& c, const Insn& i) {
     c.require_cpl0();
-    c.set_reg<uint32_t>(i.rm, c.dr[debug_register(i.reg)]);
+    c.set_reg<uint32_t>(i.rm, c.dr[debug_register(c, i.reg)]);
 }
 void mov_to_dr(Cpu& c, const Insn& i) {
     c.require_cpl0();
-    c.dr[debug_register(i.reg)] = c.reg<uint32_t>(i.rm);
+    c.dr[debug_register(c, i.reg)] = c.reg<uint32_t>(i.rm);
     c.debug_registers_changed();
 }
 

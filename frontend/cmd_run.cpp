@@ -52,7 +52,7 @@ po::options_description describe_options() {
     po::options_description d("options for 'amber run'");
     d.add_options()
         ("help,h", "show this help")
-        ("cpu", po::value<std::string>()->default_value("80286"), "CPU model: 8086, 80286, 386 or 486")
+        ("cpu", po::value<std::string>()->default_value("80286"), "CPU model: 8086, 80286, 386, 486, pentium or p6")
         ("rom", po::value<std::string>(),
          "flat ROM image to run instead of the embedded default guest "
          "(a multiple of 4 KiB, at most 128 KiB; it ends at 1 MiB and the CPU starts in its last 16 bytes)")
@@ -71,7 +71,7 @@ RunOptions parse_options(const po::variables_map& vm) {
     RunOptions o;
     std::string cpu = vm["cpu"].as<std::string>();
     auto model = parse_cpu_model(cpu);
-    if (!model) throw UsageError(fmt::format("--cpu must be 8086, 80286, 386 or 486 (got '{}')", cpu));
+    if (!model) throw UsageError(fmt::format("--cpu must be 8086, 80286, 386, 486, pentium or p6 (got '{}')", cpu));
     o.cpu = *model;
     if (vm.count("rom")) o.rom_path = vm["rom"].as<std::string>();
     o.ram_kib = vm["ram"].as<unsigned>();

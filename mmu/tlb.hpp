@@ -19,6 +19,7 @@ struct TlbEntry {
     uint32_t fetch_tag = kInvalid;
     uint32_t phys_page = 0;       // physical address of the page
     uint8_t* host_page = nullptr; // host address of the page, when backed by memory
+    bool global = false;          // a global page (CR4.PGE): kept across CR3 loads
 };
 
 class Tlb {
@@ -27,6 +28,10 @@ public:
 
     TlbEntry& entry(uint32_t lin) { return entries_[(lin >> kPageBits) & (kEntries - 1)]; }
     void flush() { entries_.fill(TlbEntry{}); }
+    void flush_non_global() {
+        for (TlbEntry& e : entries_)
+            if (!e.global) e = TlbEntry{};
+    }
     void flush_page(uint32_t lin) {
         TlbEntry& e = entry(lin);
         if ((e.read_tag & ~kPageMask) == (lin & ~kPageMask) || (e.fetch_tag & ~kPageMask) == (lin & ~kPageMask) ||

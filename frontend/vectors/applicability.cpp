@@ -29,6 +29,8 @@ int generation_of(CpuModel m) {
     case CpuModel::i80286: return k286;
     case CpuModel::i386: return k386;
     case CpuModel::i486: return k486;
+    case CpuModel::pentium: return kPentium;
+    case CpuModel::p6: return kP6;
     }
     return k8086;
 }
