@@ -14,8 +14,10 @@
 #                         over 2048 pages (TLB misses) and over 4 pages (TLB
 #                         hits): host instructions per guest instruction,
 #                         and per access
-#   --callgrind-mix       Amber under callgrind on pm_mix, as
-#                         run-realmode.sh --callgrind
+#   --callgrind-mix       Amber under callgrind on realmode_mix and on
+#                         pm_mix with paging off and on: host instructions
+#                         per guest instruction side by side, a noise-free
+#                         counterpart of --vs-realmode
 # Options:
 #   AMBER                 the amber binary (default: $AMBER, else ./build/amber
 #                         and so on, as run-realmode.sh)
@@ -90,10 +92,11 @@ command -v nasm >/dev/null || die "nasm not found"
 ((do_amber)) && find_amber
 bench_workdir
 
-# Amber's options for a program that touches `pages` pages of k_mem's window
-# at 1 MiB: extended memory to hold it.
+# Amber's options: --no-reboot, so that a program that goes wrong ends the
+# run (status 123) instead of resetting into itself; and for a program that
+# touches `pages` pages of k_mem's window at 1 MiB, extended memory to hold it.
 amber_args_for() {  # amber_args_for [pages]
-  amber_args=(--cpu "$cpu")
+  amber_args=(--cpu "$cpu" --no-reboot)
   if [ -n "${1:-}" ]; then amber_args+=(--ext-ram $((($1 + 255) / 256))); fi
 }
 
@@ -113,20 +116,26 @@ known_checksum() {  # known_checksum <pages or ""> <iters>
 # --callgrind, --callgrind-mix: host instructions per guest instruction.
 if [ "$mode" = callgrind ] || [ "$mode" = callgrind-mix ]; then
   command -v valgrind >/dev/null || die "valgrind not found"
+  declare -A cg_ir_of cg_insns_of
   if [ "$mode" = callgrind ]; then
     read -ra variants <<<"$cg_pages"; cg_iters="${cg_iters:-200}"
   else
-    variants=(mix); cg_iters="${cg_iters:-10}"
+    variants=(realmode nopaging paging); cg_iters="${cg_iters:-10}"
   fi
   printf '\n%-28s %14s %16s %12s %12s\n' "amber --cpu $cpu, ITERS=$cg_iters" \
     "guest insns" "host insns (Ir)" "Ir/insn" "Ir/access" >"$work/cg.table"
   for v in "${variants[@]}"; do
-    if [ "$v" = mix ]; then pages=""; name="pm_mix"; defs=("${paging_defs[@]}")
-    else pages=$v; name="k_mem, $v pages"; defs=("${paging_defs[@]}" "MEM_PAGES=$v"); fi
+    prog_src=$src pages=""
+    case "$v" in
+      realmode) prog_src="$here/realmode_mix.asm"; name="realmode_mix"; defs=() ;;
+      nopaging) name="pm_mix, paging off"; defs=(NO_PAGING) ;;
+      paging) name="pm_mix, paging on"; defs=() ;;
+      *) pages=$v; name="k_mem, $v pages"; defs=("${paging_defs[@]}" "MEM_PAGES=$v") ;;
+    esac
     amber_args_for "$pages"
     tag="cg-${v}"
-    assemble "$src" "$work/$tag-0.rom" ROM ITERS=0 "${defs[@]}"
-    assemble "$src" "$work/$tag.rom" ROM "ITERS=$cg_iters" "${defs[@]}"
+    assemble "$prog_src" "$work/$tag-0.rom" ROM ITERS=0 "${defs[@]}"
+    assemble "$prog_src" "$work/$tag.rom" ROM "ITERS=$cg_iters" "${defs[@]}"
     echo "$prog: callgrind, $name: $cg_iters iterations (and 0, to subtract start-up)" >&2
     callgrind_once "$work/$tag-0.rom" "$tag-0"; ticks0=$cg_ticks; ir0=$cg_ir
     callgrind_once "$work/$tag.rom" "$tag"; ticks1=$cg_ticks; ir1=$cg_ir
@@ -139,10 +148,33 @@ if [ "$mode" = callgrind ] || [ "$mode" = callgrind-mix ]; then
     awk -v n="$name" -v t0="$ticks0" -v t1="$ticks1" -v i0="$ir0" -v i1="$ir1" -v a="$accesses" 'BEGIN {
       printf "%-28s %14d %16d %12.1f %12s\n", n, t1 - t0, i1 - i0, (i1 - i0) / (t1 - t0),
              (a ? sprintf("%.1f", (i1 - i0) / a) : "") }' >>"$work/cg.table"
+    cg_ir_of[$v]=$((ir1 - ir0))
+    cg_insns_of[$v]=$((ticks1 - ticks0))
   done
   cat "$work/cg.table"
   echo "(workload only: the ITERS=0 run's instructions are subtracted)"
-  for v in "${variants[@]}"; do callgrind_top "$work/cg-$v.out"; done
+  # The windows run the same instructions, so the difference per access is
+  # what the extra TLB misses cost (2048 pages: 97% of the loads miss in a
+  # 1024-entry direct-mapped TLB; 4 pages: none).
+  if [ "$mode" = callgrind ] && ((${#variants[@]} > 1)); then
+    last=${variants[-1]}
+    for v in "${variants[@]:0:${#variants[@]}-1}"; do
+      awk -v a="$v" -v b="$last" -v ia="${cg_ir_of[$v]}" -v ib="${cg_ir_of[$last]}" -v n=$((cg_iters * 2048)) 'BEGIN {
+        printf "%s pages vs %s: %+.1f host instructions per access\n", a, b, (ia - ib) / n }'
+    done
+    for v in "${variants[@]}"; do callgrind_top "$work/cg-$v.out"; done
+  fi
+  # The mixes do the same work in slightly different instruction counts, so
+  # compare host instructions per guest instruction, as MIPS would.
+  if [ "$mode" = callgrind-mix ]; then
+    awk -v ir="${cg_ir_of[realmode]}" -v tr="${cg_insns_of[realmode]}" \
+        -v ip="${cg_ir_of[nopaging]}" -v tp="${cg_insns_of[nopaging]}" \
+        -v ig="${cg_ir_of[paging]}" -v tg="${cg_insns_of[paging]}" 'BEGIN {
+      rm = ir / tr; pm = ip / tp; pg = ig / tg
+      printf "host instructions per guest instruction vs real mode: protected mode %+.1f%%, with paging %+.1f%%\n",
+             100 * (pm / rm - 1), 100 * (pg / rm - 1) }'
+    callgrind_top "$work/cg-paging.out"
+  fi
   ((keep)) || echo "(run with --keep to keep the profiles for callgrind_annotate or kcachegrind)"
   exit 0
 fi
