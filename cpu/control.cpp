@@ -22,6 +22,7 @@ void Cpu::set_cr0(uint32_t v) {
     if (m >= CpuModel::i486) v |= ET;  // the 486 has its FPU on chip
     if ((v & PG) && !(v & PE)) fault_gp0();
     if ((v & NW) && !(v & CD)) fault_gp0();
+    if ((v & PG) && !(cr0 & PG) && (cr4 & cr4_bit::PAE)) load_pdptes_for(cr3);
     const uint32_t changed = cr0 ^ v;
     cr0 = v;
     if (changed & (PG | WP | PE)) flush_tlb();
@@ -30,7 +31,14 @@ void Cpu::set_cr0(uint32_t v) {
     update_align_check();
 }
 
+void Cpu::load_pdptes_for(uint32_t new_cr3) {
+    const auto p = load_pdptes(mem_, new_cr3, addr_mask_);
+    if (!p) fault_gp0();
+    for (unsigned i = 0; i < 4; ++i) pdptes_[i] = (*p)[i];
+}
+
 void Cpu::set_cr3(uint32_t v) {
+    if (paging() && (cr4 & cr4_bit::PAE)) load_pdptes_for(v);
     cr3 = v;
     if (cr4 & cr4_bit::PGE) flush_tlb_non_global();
     else flush_tlb();
@@ -41,12 +49,13 @@ void Cpu::set_cr3(uint32_t v) {
 uint32_t Cpu::cr4_supported() const {
     using namespace cr4_bit;
     if (traits_->model == CpuModel::pentium) return TSD | DE | PSE;
-    if (traits_->model >= CpuModel::p6) return TSD | DE | PSE | PGE | PCE;
+    if (traits_->model >= CpuModel::p6) return TSD | DE | PSE | PAE | PGE | PCE;
     return 0;
 }
 
 void Cpu::set_cr4(uint32_t v) {
     if (v & ~cr4_supported()) fault_gp0();
+    if ((v & cr4_bit::PAE) && !(cr4 & cr4_bit::PAE) && paging()) load_pdptes_for(cr3);
     const uint32_t changed = cr4 ^ v;
     cr4 = v;
     if (changed & (cr4_bit::PSE | cr4_bit::PGE | cr4_bit::PAE)) flush_tlb();

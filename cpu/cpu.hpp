@@ -488,6 +488,10 @@ private:
     unsigned cpl_ = 0;
     bool debug_active_ = false;  // TF or an enabled breakpoint: the instrumented loop runs
     bool align_check_ = false;   // CR0.AM, EFLAGS.AC and CPL 3: user accesses take the slow path
+    uint64_t pdptes_[4] = {};     // PAE: the PDPTEs loaded with CR3
+    // Loads the PDPTEs for CR3 when PAE paging is (about to be) on; #GP(0)
+    // if an entry is malformed.
+    void load_pdptes_for(uint32_t new_cr3);
     uint32_t pending_dr6_ = 0;   // breakpoint hits of the current instruction
     uint64_t events_ = 0;        // interrupts and exceptions delivered (a single step after INT n does not trap)
     bool delivering_fault_ = false;  // the event being delivered is a fault (pushes RF)

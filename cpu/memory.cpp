@@ -14,6 +14,8 @@ PagingMode Cpu::paging_mode() const {
     m.write_protect = (cr0 & cr0_bit::WP) && traits_->model >= CpuModel::i486;
     m.pse = cr4 & cr4_bit::PSE;
     m.pge = cr4 & cr4_bit::PGE;
+    m.pae = cr4 & cr4_bit::PAE;
+    for (unsigned i = 0; i < 4; ++i) m.pdpte[i] = pdptes_[i];
     m.address_mask = addr_mask_;
     return m;
 }

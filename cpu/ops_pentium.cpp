@@ -10,7 +10,7 @@ using namespace ops;
 // The feature bits claim only what Amber implements. The FPU bit (and with
 // it FCMOV) comes with the x87 unit.
 namespace feature {
-constexpr uint32_t DE = 1u << 2, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, CX8 = 1u << 8, SEP = 1u << 11,
+constexpr uint32_t DE = 1u << 2, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6, CX8 = 1u << 8, SEP = 1u << 11,
                    MTRR = 1u << 12, PGE = 1u << 13, CMOV = 1u << 15;
 }
 
@@ -27,7 +27,7 @@ CpuidLeaf cpuid_leaf(CpuModel m, uint32_t leaf) {
     // Leaves past the maximum answer as the highest basic leaf does.
     const uint32_t signature = p6 ? 0x619 : 0x52C;  // family 6 model 1 stepping 9; family 5 model 2 stepping 12
     uint32_t features = DE | PSE | TSC | MSR | CX8;
-    if (p6) features |= SEP | MTRR | PGE | CMOV;
+    if (p6) features |= PAE | SEP | MTRR | PGE | CMOV;
     return {signature, 0, 0, features};
 }
 

@@ -30,7 +30,26 @@ void set_entry_bits(PhysMemory& mem, uint32_t addr, uint32_t entry, uint32_t bit
     if ((entry & bits) != bits) mem.write<uint32_t>(addr, entry | bits);
 }
 
+// PAE entries: physical addresses are 36 bits wide, and bit 63 (XD) is
+// reserved without EFER.NXE, which these CPUs lack.
+constexpr uint64_t kPaeAddressMask = 0x0000000FFFFFF000ull;
+constexpr uint64_t kPaeReservedHigh = 0xFFFFFFF000000000ull;        // bits 63:36
+constexpr uint64_t kPdpteReserved = kPaeReservedHigh | 0x1E6ull;      // and bits 1, 2, 5-8
+constexpr uint64_t kPaeLargeReserved = kPaeReservedHigh | 0x1FE000ull;  // and bits 20:13 of a 2 MiB PDE
+
+// Amber's physical space is 32 bits: a PAE frame above 4 GiB aliases into it.
+uint32_t frame_of(uint64_t entry) { return static_cast<uint32_t>(entry & kPaeAddressMask); }
+
 }  // namespace
+
+std::optional<std::array<uint64_t, 4>> load_pdptes(const PhysMemory& mem, uint32_t cr3, uint32_t address_mask) {
+    std::array<uint64_t, 4> p{};
+    for (unsigned i = 0; i < 4; ++i) {
+        p[i] = mem.read<uint64_t>(((cr3 & ~0x1Fu) + 8 * i) & address_mask);
+        if ((p[i] & kEntryPresent) && (p[i] & kPdpteReserved)) return std::nullopt;
+    }
+    return p;
+}
 
 bool allows(const PageWalk& walk, AccessKind kind, bool user, bool write_protect) {
     if (user && !walk.user) return false;
@@ -39,9 +58,67 @@ bool allows(const PageWalk& walk, AccessKind kind, bool user, bool write_protect
 }
 
 namespace {
+// Sets `bits` in the low dword of a 64-bit PAE entry, as the CPU does.
+void set_entry_bits64(PhysMemory& mem, uint32_t addr, uint64_t entry, uint32_t bits) {
+    if ((static_cast<uint32_t>(entry) & bits) != bits) mem.write<uint32_t>(addr, static_cast<uint32_t>(entry) | bits);
+}
+
+// PAE: PDPTE (from the copy loaded with CR3), then PDE (2 MiB pages when
+// PS), then PTE. Rights come from the PDE and the PTE.
+PageWalk walk_pae(const PhysMemory& mem, PhysMemory* marker, uint32_t lin, AccessKind kind, bool user,
+                  const PagingMode& mode) {
+    const bool write = kind == AccessKind::Write;
+    const uint16_t access_bits = (write ? kPageFaultWrite : 0) | (user ? kPageFaultUser : 0);
+    const uint16_t reserved_fault = access_bits | kPageFaultPresent | kPageFaultReserved;
+    const uint64_t pdpte = mode.pdpte[lin >> 30];
+    if (!(pdpte & kEntryPresent)) return fault(access_bits);
+    const uint32_t pde_addr = (frame_of(pdpte) + ((lin >> 21) & 0x1FF) * 8) & mode.address_mask;
+    const uint64_t pde = mem.read<uint64_t>(pde_addr);
+    if (!(pde & kEntryPresent)) return fault(access_bits);
+    PageWalk w;
+    uint32_t final_addr;
+    uint64_t final_entry;
+    const bool large = pde & kEntryLargePage;
+    if (large) {
+        if (pde & (kPaeLargeReserved | (mode.pat ? 0 : kLargePageAttribute))) return fault(reserved_fault);
+        w.page_base = frame_of(pde) & ~(kPaeLargePageSize - 1);
+        w.page_size = kPaeLargePageSize;
+        w.user = pde & kEntryUser;
+        w.writable = pde & kEntryWritable;
+        final_addr = pde_addr;
+        final_entry = pde;
+    } else {
+        if (pde & kPaeReservedHigh) return fault(reserved_fault);
+        const uint32_t pte_addr = (frame_of(pde) + ((lin >> 12) & 0x1FF) * 8) & mode.address_mask;
+        const uint64_t pte = mem.read<uint64_t>(pte_addr);
+        if (!(pte & kEntryPresent)) return fault(access_bits);
+        if ((pte & kPaeReservedHigh) || (!mode.pat && (pte & kEntryPteAttribute))) return fault(reserved_fault);
+        w.page_base = frame_of(pte);
+        w.user = (pde & kEntryUser) && (pte & kEntryUser);
+        w.writable = (pde & kEntryWritable) && (pte & kEntryWritable);
+        final_addr = pte_addr;
+        final_entry = pte;
+    }
+    w.global = mode.pge && (final_entry & kEntryGlobal);
+    if (!allows(w, kind, user, mode.write_protect)) return fault(access_bits | kPageFaultPresent);
+    const uint32_t final_bits = kEntryAccessed | (write ? kEntryDirty : 0);
+    if (marker) {
+        if (!large) set_entry_bits64(*marker, pde_addr, pde, kEntryAccessed);
+        set_entry_bits64(*marker, final_addr, final_entry, final_bits);
+        w.dirty = ((final_entry | final_bits) & kEntryDirty) != 0;
+    } else {
+        w.dirty = (final_entry & kEntryDirty) != 0;
+    }
+    w.page_base &= mode.address_mask;
+    w.phys = (w.page_base | (lin & (w.page_size - 1))) & mode.address_mask;
+    w.ok = true;
+    return w;
+}
+
 // The walk; `marker` receives the Accessed/Dirty updates (null: none).
 PageWalk walk(const PhysMemory& mem, PhysMemory* marker, uint32_t lin, AccessKind kind, bool user,
               const PagingMode& mode) {
+    if (mode.pae) return walk_pae(mem, marker, lin, kind, user, mode);
     const bool write = kind == AccessKind::Write;
     // Every fault reports the kind of access and the privilege it was made at.
     const uint16_t access_bits = (write ? kPageFaultWrite : 0) | (user ? kPageFaultUser : 0);

@@ -15,7 +15,9 @@
 // each page with the address of its first byte in that page, so a fault on
 // the second page reports that page's first byte in CR2.
 #pragma once
+#include <array>
 #include <cstdint>
+#include <optional>
 
 #include "mmu/phys_memory.hpp"
 
@@ -40,6 +42,7 @@ constexpr uint16_t kPageFaultUser = 1u << 2;      // the access was made at CPL 
 constexpr uint16_t kPageFaultReserved = 1u << 3;  // a reserved bit was set in an entry
 
 constexpr uint32_t kLargePageSize = 4u << 20;
+constexpr uint32_t kPaeLargePageSize = 2u << 20;
 
 // Instruction fetches are checked like reads: without NX/SMEP (none of the
 // CPUs using 32-bit paging here) they need the same rights and set no I/D
@@ -54,7 +57,16 @@ struct PagingMode {
     bool pge = false;              // CR4.PGE: report the G bit of the final entry
     bool pat = false;              // the model has the PAT: PTE bit 7 and 4 MiB PDE bit 12 are not reserved
     uint32_t address_mask = ~0u;   // A20 gate and bus width, applied to every physical address used
+    // PAE (CR4.PAE): three levels of 64-bit entries; the four PDPTEs were
+    // loaded when CR3 was (see load_pdptes).
+    bool pae = false;
+    uint64_t pdpte[4] = {};
 };
+
+// PAE's page-directory-pointer table: the four entries at CR3 (32-byte
+// aligned). Nothing when a present entry has a reserved bit set: the load
+// of CR3 (or of CR0/CR4 that turned PAE paging on) raises #GP(0) instead.
+std::optional<std::array<uint64_t, 4>> load_pdptes(const PhysMemory& mem, uint32_t cr3, uint32_t address_mask);
 
 // The outcome of one walk.
 struct PageWalk {

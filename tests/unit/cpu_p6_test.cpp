@@ -97,3 +97,33 @@ TEST_CASE("CR4 accepts only what the model implements; global pages survive a CR
     REQUIRE_FALSE(t.exec_fresh({0xA1, 0x00, 0x10, 0x30, 0x00}));
     CHECK(c.r[EAX] == 0xCCCC);
 }
+
+TEST_CASE("PAE paging: three levels of 64-bit entries, 2 MiB pages, PDPTEs checked on the CR3 load") {
+    Flat32 t(CpuModel::p6, 0);
+    Machine& m = t.m;
+    Cpu& c = t.cpu();
+    // PDPT at 0x10000: entry 0 -> page directory at 0x11000.
+    m.memory().write<uint64_t>(0x10000, 0x11000 | 1);
+    // PDE 0 -> page table at 0x12000 (first 2 MiB in 4 KiB pages); PDE 1: a 2 MiB page at 0x200000.
+    m.memory().write<uint64_t>(0x11000, 0x12000 | 7);
+    m.memory().write<uint64_t>(0x11008, 0x200000 | 0x87);
+    for (uint64_t p = 0; p < 512; ++p) m.memory().write<uint64_t>(0x12000 + 8 * p, (p << 12) | 7);
+    m.memory().write<uint64_t>(0x12000 + 8 * 0x50, 0x60000 | 7);  // 0x50000 -> 0x60000
+    c.set_cr4(cr4_bit::PAE);
+    c.set_cr3(0x10000);
+    c.set_cr0(c.cr0 | cr0_bit::PG);
+    m.memory().write<uint32_t>(0x60000, 0x6666);
+    REQUIRE_FALSE(t.exec_fresh({0xA1, 0x00, 0x00, 0x05, 0x00}));  // mov eax, [0x50000]
+    CHECK(c.r[EAX] == 0x6666);
+    CHECK((m.memory().read<uint64_t>(0x12000 + 8 * 0x50) & 0x20) != 0);  // accessed
+    m.memory().write<uint32_t>(0x301234, 0x3333);
+    REQUIRE_FALSE(t.exec_fresh({0xA1, 0x34, 0x12, 0x30, 0x00}));  // in the 2 MiB page (code runs there too)
+    CHECK(c.r[EAX] == 0x3333);
+    // A reserved bit in a present PDPTE: the CR3 load faults and CR3 keeps its value.
+    m.memory().write<uint64_t>(0x20000, 0x11000 | 1 | 0x2);
+    t.cpu().r[EAX] = 0x20000;
+    auto f = t.exec_fresh({0x0F, 0x22, 0xD8});  // mov cr3, eax
+    REQUIRE(f);
+    CHECK(f->vector == vec::GP);
+    CHECK(c.cr3 == 0x10000);
+}
