@@ -14,6 +14,7 @@ struct UsageError : std::runtime_error {
 
 using Args = std::vector<std::string>;
 int cmd_run(const Args& args);
+int cmd_debug(const Args& args);
 int cmd_vectors(const Args& args);
 
 }  // namespace amber::cli

@@ -17,6 +17,7 @@ constexpr std::string_view kUsage =
     "\n"
     "commands:\n"
     "  run       run a virtual machine (default: the embedded demo guest)\n"
+    "  debug     run it under the built-in monitor: breakpoints, stepping, registers, memory\n"
     "  vectors   judge the CPU against a folder of single-instruction test vectors\n"
     "\n"
     "'amber <command> --help' lists a command's options.\n";
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     Args args(argv + 2, argv + argc);
     try {
         if (cmd == "run") return cmd_run(args);
+        if (cmd == "debug") return cmd_debug(args);
         if (cmd == "vectors") return cmd_vectors(args);
         if (cmd == "--help" || cmd == "-h" || cmd == "help") {
             std::fputs(kUsage.data(), stdout);

@@ -1,0 +1,3 @@
+regs
+c
+quit
