@@ -12,6 +12,7 @@ PACKAGES=(
   catch2 zlib1g-dev nlohmann-json3-dev
   bochs bochsbios     # the benchmark's reference emulator
   seabios             # BIOS and VGA BIOS images
+  gdb                 # the GDB stub's test talks to the real gdb
 )
 # The cross jobs (.ci/cross-test.sh, registered on x86-64 hosts by tests/cross).
 if [ "$(dpkg --print-architecture)" = amd64 ]; then
