@@ -16,5 +16,6 @@ using Args = std::vector<std::string>;
 int cmd_run(const Args& args);
 int cmd_debug(const Args& args);
 int cmd_vectors(const Args& args);
+int cmd_trace(const Args& args);
 
 }  // namespace amber::cli

@@ -8,6 +8,7 @@
 
 #include "devices/debug_console.hpp"
 #include "devices/exit_port.hpp"
+#include "machine/trace_format.hpp"
 #include "devices/uart16550.hpp"
 #include "frontend/commands.hpp"
 #include "roms/embedded.hpp"
@@ -79,15 +80,19 @@ MachineConfig machine_config(const MachineOptions& o) {
 
 }  // namespace
 
-std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdin_owner) {
+std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdin_owner, const MachineHooks& hooks) {
     auto machine = std::make_unique<Machine>(machine_config(o));
     Machine& m = *machine;
+    if (hooks.before_devices) hooks.before_devices(m);
+    auto wrap = [&](std::unique_ptr<CharBackend> b, uint8_t channel) {
+        return hooks.backend ? hooks.backend(std::move(b), channel) : std::move(b);
+    };
     m.add_device(std::make_unique<ExitPort>(m));
-    m.add_device(std::make_unique<DebugConsole>(m.io(), make_output_backend(o.debugcon)));
+    m.add_device(std::make_unique<DebugConsole>(m.io(), wrap(make_output_backend(o.debugcon), trace_channel::kDebugConsole)));
     auto serial = stdin_owner == SerialStdin::Guest
                       ? make_serial_backend(o.serial, [&m] { m.stop(StopReason::Requested, 0, "quit from the console"); })
                       : make_output_backend(o.serial);
-    m.add_device(std::make_unique<Uart16550>(m.io(), std::move(serial)));
+    m.add_device(std::make_unique<Uart16550>(m.io(), wrap(std::move(serial), trace_channel::kCom1)));
     m.reset();
     return machine;
 }

@@ -2,6 +2,7 @@
 // options that describe it, and the machine itself with its standard devices
 // (debug-exit port, debug console, COM1) wired to the host.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,8 +36,17 @@ MachineOptions parse_machine_options(const boost::program_options::variables_map
 // stdin stays free for the monitor (`debug`).
 enum class SerialStdin { Guest, Monitor };
 
+// Lets a caller join in while the machine is built (trace recording and
+// checking): before_devices runs once the machine exists, and backend may
+// wrap or replace each character device's host backend.
+struct MachineHooks {
+    std::function<void(Machine&)> before_devices;
+    std::function<std::unique_ptr<CharBackend>(std::unique_ptr<CharBackend>, uint8_t channel)> backend;
+};
+
 // Builds and resets the machine. Reads the ROM image (or takes the embedded
 // default guest); throws std::runtime_error when it cannot.
-std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdin_owner);
+std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdin_owner,
+                                       const MachineHooks& hooks = {});
 
 }  // namespace amber::cli

@@ -19,6 +19,7 @@ constexpr std::string_view kUsage =
     "  run       run a virtual machine (default: the embedded demo guest)\n"
     "  debug     run it under the built-in monitor: breakpoints, stepping, registers, memory\n"
     "  vectors   judge the CPU against a folder of single-instruction test vectors\n"
+    "  trace     record a run's boot trace, check a run against one, or diff two\n"
     "\n"
     "'amber <command> --help' lists a command's options.\n";
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
         if (cmd == "run") return cmd_run(args);
         if (cmd == "debug") return cmd_debug(args);
         if (cmd == "vectors") return cmd_vectors(args);
+        if (cmd == "trace") return cmd_trace(args);
         if (cmd == "--help" || cmd == "-h" || cmd == "help") {
             std::fputs(kUsage.data(), stdout);
             return 0;

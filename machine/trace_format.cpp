@@ -281,6 +281,10 @@ Trace parse_trace(const std::vector<uint8_t>& bytes) {
         }
         t.events.push_back(std::move(e));
     }
+    // A recording always ends with its End record; a file cut at a record
+    // boundary would otherwise pass for a shorter run.
+    if (t.events.empty() || t.events.back().type != TraceEvent::Type::End)
+        throw std::runtime_error(fmt::format("trace file truncated at byte {}: it has no end record", bytes.size()));
     return t;
 }
 

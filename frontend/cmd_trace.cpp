@@ -1,0 +1,334 @@
+// amber trace record | check | diff: boot traces for regression testing.
+//   record  runs a machine (the `amber run` options) and writes its trace
+//   check   runs the recorded machine again, with the recorded input, and
+//           reports the first event that differs
+//   diff    compares two trace files
+#include <fstream>
+#include <iterator>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "cpu/disasm.hpp"
+#include "frontend/commands.hpp"
+#include "frontend/machine_setup.hpp"
+#include "machine/sha256.hpp"
+#include "machine/trace_check.hpp"
+#include "roms/embedded.hpp"
+
+namespace amber::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr int kExitDiverged = 1;
+const char* const kEmbeddedRomName = "(embedded default guest)";
+const std::string kVersion = "amber 0.4";
+
+std::vector<uint8_t> read_file(const std::string& path, const char* what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(fmt::format("cannot read {} '{}'", what, path));
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
+    // Written beside the target and renamed, so an interrupted write never
+    // leaves a damaged trace under the requested name.
+    const std::string tmp = path + ".part";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw std::runtime_error(fmt::format("cannot write trace file '{}'", path));
+        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        if (!out) throw std::runtime_error(fmt::format("cannot write trace file '{}'", path));
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+        throw std::runtime_error(fmt::format("cannot write trace file '{}'", path));
+}
+
+// ---- the machine configuration as the header records it ----
+
+std::string describe_config(const MachineOptions& o, bool serial_connected) {
+    std::string s;
+    s += fmt::format("cpu={}\n", traits_of(o.cpu).name);
+    s += fmt::format("ram_kib={}\n", o.ram_kib);
+    s += fmt::format("ext_mib={}\n", o.ext_mib);
+    s += fmt::format("no_reboot={}\n", o.no_reboot ? 1 : 0);
+    if (o.max_ticks) s += fmt::format("max_ticks={}\n", *o.max_ticks);
+    s += fmt::format("serial_connected={}\n", serial_connected ? 1 : 0);
+    return s;
+}
+
+std::string config_value(const std::string& config, const std::string& key) {
+    const std::string prefix = key + "=";
+    size_t at = 0;
+    while (at < config.size()) {
+        size_t end = config.find('\n', at);
+        if (end == std::string::npos) end = config.size();
+        if (config.compare(at, prefix.size(), prefix) == 0) return config.substr(at + prefix.size(), end - at - prefix.size());
+        at = end + 1;
+    }
+    throw std::runtime_error(fmt::format("trace header lacks '{}'", key));
+}
+
+unsigned config_number(const std::string& config, const std::string& key) {
+    const std::string v = config_value(config, key);
+    try {
+        return static_cast<unsigned>(std::stoul(v));
+    } catch (const std::exception&) {
+        throw std::runtime_error(fmt::format("trace header has a bad '{}': '{}'", key, v));
+    }
+}
+
+TraceImage rom_image(const MachineOptions& o) {
+    TraceImage im;
+    im.role = "rom";
+    if (o.rom_path) {
+        const auto bytes = read_file(*o.rom_path, "ROM image");
+        im.name = *o.rom_path;
+        im.sha256 = Sha256::of(bytes);
+        im.size = bytes.size();
+    } else {
+        im.name = kEmbeddedRomName;
+        im.sha256 = Sha256::of(roms::default_guest());
+        im.size = roms::default_guest().size();
+    }
+    return im;
+}
+
+// The options that rebuild the recorded machine; the images must be the
+// ones recorded, byte for byte.
+MachineOptions options_from(const Trace& t) {
+    const std::string& c = t.header.config;
+    MachineOptions o;
+    const std::string cpu = config_value(c, "cpu");
+    auto model = parse_cpu_model(cpu);
+    if (!model) throw std::runtime_error(fmt::format("trace header names an unknown CPU '{}'", cpu));
+    o.cpu = *model;
+    o.ram_kib = config_number(c, "ram_kib");
+    o.ext_mib = config_number(c, "ext_mib");
+    o.no_reboot = config_number(c, "no_reboot") != 0;
+    if (c.find("max_ticks=") != std::string::npos) o.max_ticks = std::stoull(config_value(c, "max_ticks"));
+    o.serial.kind = BackendSpec::Kind::None;  // replayed, never the terminal
+    o.debugcon.kind = BackendSpec::Kind::None;
+    for (const TraceImage& im : t.header.images) {
+        if (im.role != "rom") continue;
+        if (im.name != kEmbeddedRomName) o.rom_path = im.name;
+        const TraceImage now = rom_image(o);
+        if (now.sha256 != im.sha256)
+            throw std::runtime_error(fmt::format("image {} '{}' has changed since the trace was recorded (sha256 {} "
+                                                 "now, {} recorded)",
+                                                 im.role, im.name, Sha256::hex(now.sha256), Sha256::hex(im.sha256)));
+    }
+    return o;
+}
+
+// ---- sinks ----
+
+class WritingSink final : public TraceSink {
+public:
+    explicit WritingSink(const TraceHeader& h) : writer_(h) {}
+    void add(const TraceEvent& e) override { writer_.add(e); }
+    const std::vector<uint8_t>& bytes() const { return writer_.bytes(); }
+
+private:
+    TraceWriter writer_;
+};
+
+// ---- record ----
+
+int trace_record(const Args& args) {
+    po::options_description d("options for 'amber trace record'");
+    d.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "trace file to write")(
+        "checkpoint-log2", po::value<unsigned>()->default_value(22), "a checkpoint every 2^N instructions (10..40)");
+    add_machine_options(d, "none");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(d).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        fmt::print("usage: amber trace record -o FILE [machine options]\n\n{}\n", fmt::streamed(d));
+        return 0;
+    }
+    if (!vm.count("output")) throw UsageError("trace record needs -o FILE");
+    const unsigned log2 = vm["checkpoint-log2"].as<unsigned>();
+    if (log2 < 10 || log2 > 40) throw UsageError("--checkpoint-log2 must be 10..40");
+    const MachineOptions o = parse_machine_options(vm);
+
+    TraceHeader h;
+    h.amber_version = kVersion;
+    h.checkpoint_log2 = static_cast<uint8_t>(log2);
+    h.images.push_back(rom_image(o));
+    h.config = describe_config(o, o.serial.kind != BackendSpec::Kind::None);
+    WritingSink sink(h);
+
+    std::unique_ptr<Machine> machine;
+    std::unique_ptr<TraceRecorder> rec;
+    MachineHooks hooks;
+    hooks.before_devices = [&](Machine& m) { rec = std::make_unique<TraceRecorder>(m, sink, log2); };
+    hooks.backend = [&](std::unique_ptr<CharBackend> inner, uint8_t channel) {
+        return rec->record_backend(std::move(inner), channel);
+    };
+    machine = build_machine(o, SerialStdin::Guest, hooks);
+    const RunResult r = machine->run(o.max_ticks.value_or(Scheduler::kNever));
+    rec->finish(r);
+    rec.reset();
+    machine.reset();
+    write_file(vm["output"].as<std::string>(), sink.bytes());
+    return 0;
+}
+
+// ---- check ----
+
+struct CheckOutcome {
+    std::optional<TraceComparer::Divergence> divergence;
+    bool complete = false;
+    uint64_t ticks = 0;
+    uint16_t cs = 0;
+    uint32_t eip = 0;
+    std::vector<std::string> recent;  // the last instructions, when asked for
+};
+
+// Re-runs the recorded machine; with `recent`, keeps the last instructions
+// executed (slower: every instruction is observed).
+CheckOutcome replay(const Trace& t, unsigned recent) {
+    const MachineOptions o = options_from(t);
+    const bool serial_connected = config_number(t.header.config, "serial_connected") != 0;
+    CheckOutcome out;
+    std::unique_ptr<Machine> machine;
+    std::unique_ptr<TraceComparer> cmp;
+    std::unique_ptr<TraceRecorder> rec;
+    MachineHooks hooks;
+    hooks.before_devices = [&](Machine& m) {
+        cmp = std::make_unique<TraceComparer>(t, m);
+        rec = std::make_unique<TraceRecorder>(m, *cmp, t.header.checkpoint_log2);
+    };
+    hooks.backend = [&](std::unique_ptr<CharBackend>, uint8_t channel) {
+        return rec->replay_backend(t, channel, channel == trace_channel::kCom1 ? serial_connected : false);
+    };
+    machine = build_machine(o, SerialStdin::Guest, hooks);
+
+    struct Recent {
+        uint16_t cs;
+        uint32_t eip;
+        bool code32;
+        uint8_t bytes[15];
+    };
+    std::vector<Recent> ring(recent);
+    uint64_t seen = 0;
+    if (recent) {
+        machine->cpu().set_insn_hook([&](Cpu& c) {
+            Recent& r = ring[seen++ % ring.size()];
+            r = {c.seg[CS].selector, c.eip, c.code32(), {}};
+            for (unsigned k = 0; k < 15; ++k) {
+                const auto phys = c.translate(c.seg[CS].base + c.eip + k);
+                r.bytes[k] = phys ? c.memory().read8(*phys) : 0;
+            }
+        });
+    }
+    const RunResult r = machine->run(o.max_ticks.value_or(Scheduler::kNever));
+    if (!cmp->diverged()) rec->finish(r);
+    out.divergence = cmp->divergence();
+    out.complete = cmp->complete();
+    out.ticks = machine->cpu().ticks;
+    out.cs = machine->cpu().seg[CS].selector;
+    out.eip = machine->cpu().eip;
+    if (recent) {
+        Disassembler dis;
+        for (uint64_t k = seen > ring.size() ? seen - ring.size() : 0; k < seen; ++k) {
+            const Recent& x = ring[k % ring.size()];
+            const auto line = dis.one(x.bytes, x.eip, x.code32);
+            out.recent.push_back(fmt::format("{:04X}:{:0{}X}  {}", x.cs, x.eip, x.code32 ? 8 : 4, line.text));
+        }
+    }
+    rec.reset();
+    machine.reset();
+    return out;
+}
+
+int trace_check(const Args& args) {
+    po::options_description d("options for 'amber trace check'");
+    d.add_options()("help,h", "show this help")("trace", po::value<std::string>(), "the trace file")(
+        "recent", po::value<unsigned>()->default_value(16), "instructions to show before a divergence");
+    po::positional_options_description pos;
+    pos.add("trace", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help") || !vm.count("trace")) {
+        fmt::print("usage: amber trace check FILE\n\n{}\n", fmt::streamed(d));
+        return vm.count("help") ? 0 : 2;
+    }
+    const std::string path = vm["trace"].as<std::string>();
+    const Trace t = parse_trace(read_file(path, "trace file"));
+    CheckOutcome first = replay(t, 0);
+    if (first.complete) {
+        fmt::print("trace check: {} events match ({} ticks)\n", t.events.size(), first.ticks);
+        return 0;
+    }
+    // Run again, watching the last instructions, up to the same point.
+    const CheckOutcome again = replay(t, vm["recent"].as<unsigned>());
+    fmt::print("trace check: diverged at tick {}, CS:EIP {:04X}:{:08X}\n", again.ticks, again.cs, again.eip);
+    if (again.divergence) {
+        const auto& dv = *again.divergence;
+        fmt::print("  recorded: {}\n", dv.expected ? dv.expected->describe() : "(nothing: the recording ended)");
+        fmt::print("  now:      {}\n", dv.seen.describe());
+        for (const std::string& s : dv.details) fmt::print("  {}\n", s);
+    } else {
+        fmt::print("  the run ended before the recording did\n");
+    }
+    if (!again.recent.empty()) {
+        fmt::print("  last instructions:\n");
+        for (const std::string& s : again.recent) fmt::print("    {}\n", s);
+    }
+    return kExitDiverged;
+}
+
+// ---- diff ----
+
+int trace_diff(const Args& args) {
+    if (args.size() != 2) throw UsageError("usage: amber trace diff A B");
+    const Trace a = parse_trace(read_file(args[0], "trace file"));
+    const Trace b = parse_trace(read_file(args[1], "trace file"));
+    bool differs = false;
+    if (a.header.config != b.header.config) {
+        fmt::print("configurations differ:\n--- {}\n{}--- {}\n{}", args[0], a.header.config, args[1], b.header.config);
+        differs = true;
+    }
+    for (const TraceImage& x : a.header.images)
+        for (const TraceImage& y : b.header.images)
+            if (x.role == y.role && x.sha256 != y.sha256) {
+                fmt::print("image {} differs: {} ({}) against {} ({})\n", x.role, x.name, Sha256::hex(x.sha256).substr(0, 16),
+                           y.name, Sha256::hex(y.sha256).substr(0, 16));
+                differs = true;
+            }
+    const size_t n = std::min(a.events.size(), b.events.size());
+    for (size_t i = 0; i < n; ++i) {
+        if (a.events[i] == b.events[i]) continue;
+        fmt::print("first difference at event {}:\n  {}: {}\n  {}: {}\n", i, args[0], a.events[i].describe(), args[1],
+                   b.events[i].describe());
+        if (a.events[i].checkpoint && b.events[i].checkpoint)
+            for (const std::string& s : checkpoint_differences(*a.events[i].checkpoint, *b.events[i].checkpoint))
+                fmt::print("  {}\n", s);
+        return kExitDiverged;
+    }
+    if (a.events.size() != b.events.size()) {
+        fmt::print("one trace goes on: {} events against {}\n", a.events.size(), b.events.size());
+        return kExitDiverged;
+    }
+    if (!differs) fmt::print("traces are identical ({} events)\n", a.events.size());
+    return differs ? kExitDiverged : 0;
+}
+
+}  // namespace
+
+int cmd_trace(const Args& args) {
+    if (args.empty()) throw UsageError("usage: amber trace record|check|diff ...");
+    const Args rest(args.begin() + 1, args.end());
+    if (args[0] == "record") return trace_record(rest);
+    if (args[0] == "check") return trace_check(rest);
+    if (args[0] == "diff") return trace_diff(rest);
+    throw UsageError(fmt::format("unknown trace command '{}' (record, check or diff)", args[0]));
+}
+
+}  // namespace amber::cli
