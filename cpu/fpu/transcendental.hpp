@@ -16,16 +16,19 @@ struct Trig {
     Float80 value;
     bool out_of_range;  // C2: |x| >= 2^63, leave ST(0) as it is
 };
-struct SinCos {
-    Float80 sin;
-    Float80 cos;
+// FSINCOS and FPTAN: ST(0) <- first, then push second (unless out of range).
+struct TrigPair {
+    Float80 first;
+    Float80 second;
     bool out_of_range;
 };
 
 Trig sin(Float80 x, FpuEnv& env);
 Trig cos(Float80 x, FpuEnv& env);
-SinCos sincos(Float80 x, FpuEnv& env);  // FSINCOS: ST(0) <- sin, then push cos
-Trig tan(Float80 x, FpuEnv& env);       // FPTAN: ST(0) <- tan, then push 1.0
+// FSINCOS: first = sin, second = cos (a NaN operand gives the NaN twice).
+TrigPair sincos(Float80 x, FpuEnv& env);
+// FPTAN: first = tan, second = 1.0 (a NaN operand gives the NaN twice).
+TrigPair tan(Float80 x, FpuEnv& env);
 
 // FPATAN: atan(y / x) in the quadrant of (x, y); y is ST(1), x is ST(0).
 Float80 atan2(Float80 y, Float80 x, FpuEnv& env);
