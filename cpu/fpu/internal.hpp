@@ -81,7 +81,18 @@ inline Rounded round_sig(U128 s, unsigned bits, Rounding rc, bool sign) {
 // `exp_max` is the exponent of infinity: conversions to float32/float64 pass
 // 255/2047 with exp already rebiased for that format (the underflow
 // threshold, exponent 1, is the same in every format).
-Float80 round_pack(bool sign, int32_t exp, U128 s, unsigned bits, FpuEnv& env, int32_t exp_max = kExpMax);
+Float80 round_pack_edge(bool sign, int32_t exp, U128 s, unsigned bits, FpuEnv& env, int32_t exp_max);
+
+inline Float80 round_pack(bool sign, int32_t exp, U128 s, unsigned bits, FpuEnv& env, int32_t exp_max = kExpMax) {
+    // The common case inline: a normal result that stays normal.
+    if (exp >= 1 && exp < exp_max - 1) [[likely]] {
+        const Rounded r = round_sig(s, bits, env.rc, sign);
+        if (r.inexact) env.flags |= exc::PE;
+        env.c1 = r.up;
+        return Float80::make(sign, static_cast<uint16_t>(exp + r.carry), r.sig);
+    }
+    return round_pack_edge(sign, exp, s, bits, env, exp_max);
+}
 
 // The same for a significand that is not normalized (any non-zero value;
 // zero gives a zero of `sign`).
@@ -102,6 +113,9 @@ bool nan_operand(Float80 a, FpClass ca, FpuEnv& env, Float80* out);
 inline bool denormal_operand(FpClass ca, FpClass cb, const FpuEnv& env) {
     return is_denormal(ca) || is_denormal(cb) || env.operand_denormal;
 }
+
+// floor(sqrt(m)) for m >= 2^126 (a normalized radicand); *rem = m - root^2.
+uint64_t isqrt128(U128 m, U128* rem);
 
 // An invalid operation: IE with the indefinite as the masked response.
 inline Float80 invalid(FpuEnv& env) {

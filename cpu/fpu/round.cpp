@@ -37,7 +37,7 @@ Float80 overflow(bool sign, int32_t exp, const Rounded& r, unsigned bits, FpuEnv
 
 }  // namespace
 
-Float80 round_pack(bool sign, int32_t exp, U128 s, unsigned bits, FpuEnv& env, int32_t exp_max) {
+Float80 round_pack_edge(bool sign, int32_t exp, U128 s, unsigned bits, FpuEnv& env, int32_t exp_max) {
     if (exp >= 1) {
         Rounded r = round_sig(s, bits, env.rc, sign);
         if (r.carry) ++exp;

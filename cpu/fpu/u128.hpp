@@ -51,11 +51,16 @@ constexpr U128 shr128(U128 a, unsigned n) {
 // rounding needs). Any count is allowed.
 constexpr U128 shr128_sticky(U128 a, uint32_t n) {
     if (n == 0) return a;
-    if (n >= 128) return {0, a.is_zero() ? 0u : 1u};
-    U128 r = shr128(a, n);
-    U128 back = shl128(r, n);
-    if (!(back == a)) r.lo |= 1;
-    return r;
+    if (n < 64) {
+        const uint64_t lost = a.lo << (64 - n);
+        return {a.hi >> n, (a.lo >> n) | (a.hi << (64 - n)) | (lost != 0)};
+    }
+    if (n == 64) return {0, a.hi | (a.lo != 0)};
+    if (n < 128) {
+        const uint64_t lost = (a.hi << (128 - n)) | a.lo;
+        return {0, (a.hi >> (n - 64)) | (lost != 0)};
+    }
+    return {0, a.is_zero() ? 0u : 1u};
 }
 
 // Full 64x64 -> 128 product from 32-bit halves.

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "cpu/fpu/fpu.hpp"
+#include "cpu/fpu/internal.hpp"
 #include "cpu/fpu/u128.hpp"
 
 using namespace amber::fpu;
@@ -79,6 +80,36 @@ TEST_CASE("u128: products and quotients agree with bit-by-bit references", "[fpu
     CHECK(shr128_sticky(U128{0, 0x2}, 1) == U128{0, 0x1});
     CHECK(shr128_sticky(U128{1, 0}, 200) == U128{0, 1});
     CHECK(shr128_sticky(U128{0x8000000000000000u, 0}, 64) == U128{0, 0x8000000000000000u});
+}
+
+TEST_CASE("u128: the square root step agrees with the digit-by-digit method", "[fpu]") {
+    Lcg g{7};
+    for (int i = 0; i < 3000; ++i) {
+        U128 m{g.next() | 0x4000000000000000u, g.next()};
+        if (i & 1) m.hi |= 0x8000000000000000u;
+        if (i % 7 == 0) m.lo = 0;               // perfect squares and near misses
+        if (i % 11 == 0) m = mul64(m.hi, m.hi);  // an exact square (when normalized)
+        if (!(m.hi >> 62)) continue;
+        U128 r{};
+        uint64_t root = 0;
+        for (int k = 63; k >= 0; --k) {
+            r = shl128(r, 2);
+            r.lo |= (k >= 32 ? m.hi >> (2 * k - 64) : m.lo >> (2 * k)) & 3;
+            U128 trial = shl128(U128{0, root}, 2);
+            trial.lo |= 1;
+            root <<= 1;
+            if (r >= trial) {
+                r = sub128(r, trial);
+                root |= 1;
+            }
+        }
+        U128 rem;
+        REQUIRE(detail::isqrt128(m, &rem) == root);
+        REQUIRE(rem == r);
+    }
+    U128 rem;
+    CHECK(detail::isqrt128(U128{~uint64_t{0}, ~uint64_t{0}}, &rem) == ~uint64_t{0});
+    CHECK(rem == U128{1, 0xFFFFFFFFFFFFFFFEu});
 }
 
 TEST_CASE("Float80: memory image and classes", "[fpu]") {
