@@ -3,6 +3,9 @@
 // reduced argument, and one final rounding.
 #include "cpu/fpu/transcendental.hpp"
 
+#include <array>
+#include <cstddef>
+
 #include "cpu/fpu/internal.hpp"
 #include "cpu/fpu/wide.hpp"
 
@@ -14,45 +17,85 @@ namespace {
 
 constexpr Wide kOne{false, 0, U128{kIntBit, 0}};
 
+// Reciprocals for the series coefficients, computed at compile time, so the
+// series multiply instead of dividing.
+template <std::size_t N, typename F>
+constexpr std::array<Wide, N> reciprocals(F denominator) {
+    std::array<Wide, N> t{};
+    for (std::size_t i = 0; i < N; ++i) t[i] = wide_div_small(kOne, denominator(static_cast<uint32_t>(i)));
+    return t;
+}
+constexpr uint32_t kTrigTerms = 17, kExpTerms = 34, kOddTerms = 26;
+// [k] = 1/((2k)(2k+1)) and 1/((2k-1)(2k)), k >= 1.
+constexpr auto kSinRecip = reciprocals<kTrigTerms + 1>([](uint32_t k) { return k ? (2 * k) * (2 * k + 1) : 1; });
+constexpr auto kCosRecip = reciprocals<kTrigTerms + 1>([](uint32_t k) { return k ? (2 * k - 1) * (2 * k) : 1; });
+// [k] = 1/k and 1/(2k+1).
+constexpr auto kIntRecip = reciprocals<kExpTerms + 1>([](uint32_t k) { return k ? k : 1; });
+constexpr auto kOddRecip = reciprocals<kOddTerms + 1>([](uint32_t k) { return 2 * k + 1; });
+
 // floor(a) for 0 <= a < 2^63.
 uint64_t wide_floor(Wide a) {
     if (a.is_zero() || a.exp < 0) return 0;
     return shr128(a.sig, static_cast<unsigned>(127 - a.exp)).lo;
 }
 
-// sin(r) and cos(r) for |r| <= pi/4: Taylor series in Horner form,
-// 16 terms (the last below 2^-130 of the first).
+// Taylor terms of sin and cos needed for |r| < 2^(e+1) (e = r.exp), so the
+// first omitted one is below 2^-130 of the result.
+uint32_t trig_terms(int32_t e) {
+    static constexpr uint8_t kTerms[] = {17, 14, 12, 10, 9, 8, 7, 6, 6, 5, 5, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3,
+                                         2,  2,  2,  2,  2, 2, 2, 2, 2, 2, 2, 1};  // e = -1, -2, ...
+    if (e >= -1) return kTrigTerms;
+    const int32_t i = -1 - e;
+    return i < static_cast<int32_t>(sizeof kTerms) ? kTerms[i] : 1;
+}
+
+// sin(r) and cos(r) for |r| <= pi/4: Taylor series in Horner form.
 Wide sin_series(Wide r) {
     const Wide r2 = wide_mul(r, r);
     Wide t = kOne;
-    for (uint32_t k = 16; k >= 1; --k) t = wide_sub(kOne, wide_div_small(wide_mul(r2, t), (2 * k) * (2 * k + 1)));
+    for (uint32_t k = trig_terms(r.exp); k >= 1; --k) t = wide_sub(kOne, wide_mul(wide_mul(r2, t), kSinRecip[k]));
     return wide_mul(r, t);
 }
 
 Wide cos_series(Wide r) {
     const Wide r2 = wide_mul(r, r);
     Wide t = kOne;
-    for (uint32_t k = 16; k >= 1; --k) t = wide_sub(kOne, wide_div_small(wide_mul(r2, t), (2 * k - 1) * (2 * k)));
+    for (uint32_t k = trig_terms(r.exp); k >= 1; --k) t = wide_sub(kOne, wide_mul(wide_mul(r2, t), kCosRecip[k]));
     return t;
 }
 
 // sum (-1)^k u^2k / (2k+1) or, with `alternate` false, sum u^2k / (2k+1):
-// atan(u) = u * S(alternating), atanh(u) = u * S(plain).
-Wide odd_series(Wide u, bool alternate, uint32_t terms) {
+// atan(u) = u * S(alternating), atanh(u) = u * S(plain). At most
+// `max_terms`, fewer when |u| < 2^(e+1) is small enough that u^2k drops
+// below 2^-130 sooner.
+Wide odd_series(Wide u, bool alternate, uint32_t max_terms) {
+    uint32_t terms = max_terms;
+    if (u.exp <= -2) {
+        const uint32_t enough = 65 / static_cast<uint32_t>(-1 - u.exp) + 1;
+        if (enough < terms) terms = enough;
+    }
     const Wide u2 = wide_mul(u, u);
-    Wide t = wide_div_small(kOne, 2 * terms + 1);
+    Wide t = kOddRecip[terms];
     for (uint32_t k = terms; k-- > 0;) {
-        const Wide c = wide_div_small(kOne, 2 * k + 1);
         const Wide p = wide_mul(u2, t);
-        t = alternate ? wide_sub(c, p) : wide_add(c, p);
+        t = alternate ? wide_sub(kOddRecip[k], p) : wide_add(kOddRecip[k], p);
     }
     return t;
 }
 
-// e^z - 1 for |z| <= ln 2: z * (1 + z/2 * (1 + z/3 * (...))), 34 terms.
+// e^z - 1 for |z| <= ln 2: z * (1 + z/2 * (1 + z/3 * (...))), with as many
+// terms as |z| < 2^(e+1) needs for the first omitted one to fall below
+// 2^-130 of the result.
 Wide expm1_series(Wide z) {
+    static constexpr uint8_t kTerms[] = {34, 28, 24, 21, 19, 17, 15, 14, 13, 12, 11, 10, 10, 9, 8, 8, 8, 7, 7, 7, 6, 6, 6,
+                                         6,  6,  5,  5,  5,  5,  5,  5,  4,  4,  4,  4,  4,  4, 4, 4, 4, 4, 4, 3};
+    uint32_t terms = kExpTerms;
+    if (z.exp < -1) {
+        const int32_t i = -1 - z.exp;
+        terms = i < static_cast<int32_t>(sizeof kTerms) ? kTerms[i] : (i < 64 ? 3 : 2);
+    }
     Wide t = kOne;
-    for (uint32_t k = 34; k >= 2; --k) t = wide_add(kOne, wide_div_small(wide_mul(z, t), k));
+    for (uint32_t k = terms; k >= 2; --k) t = wide_add(kOne, wide_mul(wide_mul(z, t), kIntRecip[k]));
     return wide_mul(z, t);
 }
 
@@ -116,17 +159,20 @@ TrigCase trig_screen(Float80 x, FpuEnv& env, Float80* nan) {
     return TrigCase::Compute;
 }
 
-// sin and cos of x from its reduction; the sign of x applies to sin.
+// sin and cos of x from its reduction; the sign of x applies to sin. Either
+// pointer may be null when that result is not wanted.
 void sin_cos_wide(Float80 x, Wide* s, Wide* c) {
     const Reduced red = reduce(x);
-    const Wide sr = sin_series(red.r), cr = cos_series(red.r);
-    switch (red.quadrant) {
-    case 0: *s = sr, *c = cr; break;
-    case 1: *s = cr, *c = wide_neg(sr); break;
-    case 2: *s = wide_neg(sr), *c = wide_neg(cr); break;
-    default: *s = wide_neg(cr), *c = sr; break;
+    const bool odd = red.quadrant & 1;
+    // sin x = +-sin r (even quadrant) or +-cos r (odd); cos x the other way.
+    if (s) {
+        *s = odd ? cos_series(red.r) : sin_series(red.r);
+        if ((red.quadrant >= 2) != x.sign()) *s = wide_neg(*s);
     }
-    if (x.sign()) *s = wide_neg(*s);
+    if (c) {
+        *c = odd ? sin_series(red.r) : cos_series(red.r);
+        if (red.quadrant == 1 || red.quadrant == 2) *c = wide_neg(*c);
+    }
 }
 
 // Natural logarithm of a positive value: v = m * 2^E with m in
@@ -141,7 +187,7 @@ Wide log2_wide(Wide v) {
         ++e;
     }
     const Wide s = wide_div(wide_sub(m, kOne), wide_add(m, kOne));
-    const Wide ln_m = wide_scale(wide_mul(s, odd_series(s, false, 26)), 1);
+    const Wide ln_m = wide_scale(wide_mul(s, odd_series(s, false, kOddTerms)), 1);
     return wide_add(wide_from_int(e), wide_mul(ln_m, wide_log2e()));
 }
 
@@ -173,8 +219,8 @@ Trig sin(Float80 x, FpuEnv& env) {
     case TrigCase::Done: return {special, false};
     default: break;
     }
-    Wide s, c;
-    sin_cos_wide(x, &s, &c);
+    Wide s;
+    sin_cos_wide(x, &s, nullptr);
     return {wide_round(s, env), false};
 }
 
@@ -186,8 +232,8 @@ Trig cos(Float80 x, FpuEnv& env) {
     case TrigCase::Done: return {special, false};
     default: break;
     }
-    Wide s, c;
-    sin_cos_wide(x, &s, &c);
+    Wide c;
+    sin_cos_wide(x, nullptr, &c);
     return {wide_round(c, env), false};
 }
 
@@ -332,7 +378,7 @@ Float80 yl2xp1(Float80 y, Float80 x, FpuEnv& env) {
     if (wx.exp < -2) {
         // Small x: log2(1 + x) = 2 atanh(x / (2 + x)) / ln 2, no cancellation.
         const Wide s = wide_div(wx, wide_add(Wide{false, 1, U128{kIntBit, 0}}, wx));
-        l = wide_mul(wide_scale(wide_mul(s, odd_series(s, false, 26)), 1), wide_log2e());
+        l = wide_mul(wide_scale(wide_mul(s, odd_series(s, false, kOddTerms)), 1), wide_log2e());
     } else {
         l = log2_wide(wide_add(kOne, wx));
     }

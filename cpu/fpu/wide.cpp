@@ -76,22 +76,6 @@ Wide wide_mul(Wide a, Wide b) {
                 U128{(w3 << 1) | (w2 >> 63), (w2 << 1) | (w1 >> 63) | (((w1 << 1) | sticky) != 0)}};
 }
 
-Wide wide_div_small(Wide a, uint32_t d) {
-    if (a.is_zero()) return a;
-    uint64_t r;
-    const uint64_t q2 = div128(0, a.sig.hi, d, &r);
-    const uint64_t q1 = div128(r, a.sig.lo, d, &r);
-    const uint64_t q0 = div128(r, 0, d, &r);
-    // q2:q1:q0 is the quotient scaled by 2^64; q2 < 2^64 / d, so at most 32
-    // leading zeros: normalize from the three words.
-    const int n = clz64(q2);
-    U128 s{q2, q1};
-    s = shl128(s, static_cast<unsigned>(n));
-    if (n) s.lo |= q0 >> (64 - n);
-    if ((q0 << n) || r) s.lo |= 1;
-    return Wide{a.sign, a.exp - n, s};
-}
-
 Wide wide_div(Wide a, Wide b) {
     if (a.is_zero()) return Wide{a.sign != b.sign, 0, {}};
     // 1/m for the significand m = b.sig * 2^-127 in [1, 2): a 64-bit first

@@ -21,7 +21,7 @@ struct Wide {
     int32_t exp = 0;  // exponent of bit 127
     U128 sig{};
 
-    bool is_zero() const { return sig.hi == 0; }
+    constexpr bool is_zero() const { return sig.hi == 0; }
 };
 
 // Any significand: shifts it up to bit 127.
@@ -47,7 +47,23 @@ inline Wide wide_scale(Wide a, int32_t n) {
 Wide wide_add(Wide a, Wide b);
 inline Wide wide_sub(Wide a, Wide b) { return wide_add(a, wide_neg(b)); }
 Wide wide_mul(Wide a, Wide b);
-Wide wide_div_small(Wide a, uint32_t d);
+// a / d for a small divisor (d < 2^32); constexpr, for tables of 1/n.
+constexpr Wide wide_div_small(Wide a, uint32_t d) {
+    if (a.is_zero()) return a;
+    uint64_t r;
+    const uint64_t q2 = div128(0, a.sig.hi, d, &r);
+    const uint64_t q1 = div128(r, a.sig.lo, d, &r);
+    const uint64_t q0 = div128(r, 0, d, &r);
+    // q2:q1:q0 is the quotient scaled by 2^64; q2 < 2^64 / d, so at most 32
+    // leading zeros: normalize from the three words.
+    const int n = clz64(q2);
+    U128 s{q2, q1};
+    s = shl128(s, static_cast<unsigned>(n));
+    if (n) s.lo |= q0 >> (64 - n);
+    if ((q0 << n) || r) s.lo |= 1;
+    return Wide{a.sign, a.exp - n, s};
+}
+
 Wide wide_div(Wide a, Wide b);  // b non-zero
 
 // -1, 0 or 1 as |a| is below, equal to or above |b|.
