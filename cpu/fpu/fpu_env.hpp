@@ -2,13 +2,23 @@
 // precision, exception masks) going in, and what happened (exception flags,
 // the C1 round-up bit, whether the result must be discarded) coming out.
 //
-// The CPU layer builds one per instruction from FCW, calls the core, then:
-//   fsw |= env.flags;                      // sticky IE DE ZE OE UE PE
-//   C1   = env.c1;                         // for instructions that define it
-//   if (env.suppressed) leave the destination alone;  // unmasked IE/ZE/DE
-//   if (env.unmasked()) set ES and B: #MF (CR0.NE=1) or FERR#/IRQ13;
+// The CPU layer builds one per instruction, FpuEnv env(fcw), calls the core,
+// then:
+//   fsw |= env.flags;              // sticky IE DE ZE OE UE PE
+//   C1 = env.c1;                   // where C1 is the round-up bit (arithmetic,
+//                                  // stores, FRNDINT...); 0 when exact
+//   register destination: write the result and pop unless env.suppressed
+//     (an unmasked IE, ZE or DE leaves operands and stack as they were); an
+//     unmasked OE or UE result arrives with its exponent adjusted by 24576,
+//     as the x87 delivers it;
+//   memory destination (FST, FIST, FBSTP): write and pop only if
+//     !(env.unmasked() & (IE | OE | UE)) -- the hardware stores nothing
+//     then; an unmasked PE alone still stores;
+//   if (env.unmasked()) set ES and B: #MF (CR0.NE=1) or FERR# -> IRQ13
+//     (CR0.NE=0) at the next waiting FP instruction.
 // Stack faults (IE+SF with C1 = overflow) are the CPU layer's business: the
-// core never sees the register stack.
+// core never sees the register stack. tests/unit/fpu_vectors_test.cpp holds
+// a small x87 that follows these rules against the hardware vectors.
 #pragma once
 #include <cstdint>
 
@@ -51,7 +61,8 @@ struct FpuEnv {
     // Set by from_f32/from_f64 for an arithmetic operand (FADD m32 etc.)
     // that was a denormal in memory: it is normal once widened to 80 bits,
     // yet the operation must raise DE, after its NaN checks, as the hardware
-    // does. The CPU layer does not touch it.
+    // does. The CPU layer does not touch it (and uses one env per
+    // instruction, so it never carries over).
     bool operand_denormal = false;
 
     FpuEnv() = default;
