@@ -10,6 +10,9 @@
 #include <fmt/ostream.h>
 
 #include "frontend/commands.hpp"
+#include "frontend/gdb/stub.hpp"
+#include "frontend/gdb/tcp_listener.hpp"
+#include "frontend/gdb_target.hpp"
 #include "frontend/machine_setup.hpp"
 #include "machine/insn_trace.hpp"
 #include "machine/log.hpp"
@@ -32,7 +35,10 @@ po::options_description describe_options() {
     po::options_description d("options for 'amber run'");
     d.add_options()("help,h", "show this help");
     add_machine_options(d, "stdio");
-    d.add_options()("stats", po::bool_switch(), "print ticks, wall time and speed on stderr at exit");
+    d.add_options()("stats", po::bool_switch(), "print ticks, wall time and speed on stderr at exit")(
+        "gdb", po::value<std::string>(), "serve gdb's remote protocol on [tcp:][HOST:]PORT (e.g. tcp::1234)")(
+        ",s", po::bool_switch(), "the same as --gdb tcp::1234")(
+        ",S", po::bool_switch(), "with --gdb or -s: wait for gdb before running the first instruction");
     return d;
 }
 
@@ -64,14 +70,50 @@ struct Timed {
     double seconds = 0;
 };
 
+struct GdbOptions {
+    std::optional<std::string> address;
+    bool wait = false;  // -S
+};
+
+// Runs the machine with a gdb server beside it: gdb may connect before the
+// first instruction (-S) or at any time (the run looks for it between
+// slices). A detached or disconnected gdb lets the guest run on.
+RunResult run_with_gdb(Machine& machine, const MachineOptions& opt, const GdbOptions& g) {
+    gdb::TcpListener listener(gdb::parse_listen_address(*g.address));
+    fmt::print(stderr, "amber: gdb server on {}:{}{}\n", listener.address().host, listener.port(),
+               g.wait ? " (waiting for gdb before starting)" : "");
+    std::fflush(stderr);
+    const uint64_t limit = opt.max_ticks.value_or(Scheduler::kNever);
+    MachineGdbTarget target(machine, limit);
+    auto serve = [&]() -> std::optional<RunResult> {
+        auto channel = listener.accept();
+        gdb::GdbStub stub(target, *channel);
+        stub.serve();
+        if (target.killed()) return RunResult{StopReason::Requested, 0, machine.cpu().ticks, "killed from gdb"};
+        return target.ended();
+    };
+    if (g.wait)
+        if (auto end = serve()) return *end;
+    constexpr uint64_t kSlice = 1u << 22;
+    for (;;) {
+        const uint64_t used = machine.cpu().ticks;
+        if (used >= limit) return {StopReason::TickLimit, 0, used, "tick limit reached"};
+        RunResult r = machine.run(std::min(kSlice, limit - used));
+        if (r.reason != StopReason::TickLimit) return r;
+        if (listener.connection_waiting())
+            if (auto end = serve()) return *end;
+    }
+}
+
 // Builds the machine, runs it, and takes it down again -- which also gives
 // the terminal back -- before anything else is printed.
-Timed run_machine(const MachineOptions& opt) {
+Timed run_machine(const MachineOptions& opt, const GdbOptions& g) {
     std::unique_ptr<Machine> machine = build_machine(opt, SerialStdin::Guest);
     if (log::get("cpu")->should_log(spdlog::level::trace)) attach_insn_trace(machine->cpu());
 
     auto started = std::chrono::steady_clock::now();
-    RunResult result = machine->run(opt.max_ticks.value_or(Scheduler::kNever));
+    RunResult result = g.address ? run_with_gdb(*machine, opt, g)
+                                 : machine->run(opt.max_ticks.value_or(Scheduler::kNever));
     std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
     return {result, wall.count()};
 }
@@ -92,8 +134,23 @@ int cmd_run(const Args& args) {
     if (vm.count("log")) log::configure(vm["log"].as<std::string>());
     MachineOptions opt = parse_machine_options(vm);
     const bool stats = vm["stats"].as<bool>();
+    GdbOptions g;
+    if (vm.count("gdb")) g.address = vm["gdb"].as<std::string>();
+    if (vm["-s"].as<bool>()) {
+        if (g.address) throw UsageError("-s and --gdb both say where gdb connects: give one");
+        g.address = "tcp::1234";
+    }
+    g.wait = vm["-S"].as<bool>();
+    if (g.wait && !g.address) throw UsageError("-S waits for gdb: give --gdb ADDRESS or -s too");
+    if (g.address) {
+        try {
+            (void)gdb::parse_listen_address(*g.address);
+        } catch (const std::exception& e) {
+            throw UsageError(fmt::format("--gdb: {}", e.what()));
+        }
+    }
 
-    Timed timed = run_machine(opt);  // the terminal is back to normal from here on
+    Timed timed = run_machine(opt, g);  // the terminal is back to normal from here on
     int status = exit_status(timed.result);
     if (stats) print_stats(timed.result.ticks, timed.seconds);
     return status;

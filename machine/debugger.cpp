@@ -158,10 +158,10 @@ void Debugger::on_event(Cpu& c, const DebugEvent& e) {
     }
 }
 
-Debugger::Stop Debugger::run_until(uint64_t end_tick) {
+Debugger::Stop Debugger::run_until(uint64_t end_tick, bool stop_at_start) {
     Cpu& c = cpu();
     pending_stop_.reset();
-    resume_tick_ = c.ticks;
+    resume_tick_ = stop_at_start ? ~uint64_t(0) : c.ticks;
     install_hooks();
     for (;;) {
         if (interrupt_requested_.exchange(false)) return {Stop::Why::Interrupted};
@@ -180,9 +180,9 @@ Debugger::Stop Debugger::step(uint64_t instructions) {
     return run_until(instructions > kForever - start ? kForever : start + instructions);
 }
 
-Debugger::Stop Debugger::run(uint64_t max_ticks) {
+Debugger::Stop Debugger::run(uint64_t max_ticks, bool stop_at_start) {
     const uint64_t start = cpu().ticks;
-    Stop s = run_until(max_ticks > kForever - start ? kForever : start + max_ticks);
+    Stop s = run_until(max_ticks > kForever - start ? kForever : start + max_ticks, stop_at_start);
     if (s.why == Stop::Why::Stepped) {  // ran out of the allowed ticks
         s.why = Stop::Why::Machine;
         s.machine = {StopReason::TickLimit, 0, cpu().ticks, "tick limit reached"};

@@ -74,7 +74,10 @@ public:
     // Steps one instruction, or over a CALL or INT n: runs until execution is
     // back after it at the same stack depth.
     Stop step_over(uint64_t max_ticks = kForever);
-    Stop run(uint64_t max_ticks = kForever);
+    // A breakpoint at the instruction the run starts from fires only when
+    // `stop_at_start` is set (a run continuing after a slice); normally a
+    // run resumes past it.
+    Stop run(uint64_t max_ticks = kForever, bool stop_at_start = false);
     // Runs until CS.base + EIP == linear (or another stop comes first).
     Stop run_to_linear(uint32_t linear, uint64_t max_ticks = kForever);
     // Runs until the instruction count reaches `tick`.
@@ -103,7 +106,7 @@ private:
     void on_instruction(Cpu& c);
     void on_event(Cpu& c, const DebugEvent& e);
     void note_stop(Stop s);
-    Stop run_until(uint64_t end_tick);
+    Stop run_until(uint64_t end_tick, bool stop_at_start = false);
     bool has_execution_breakpoints() const;
 
     Machine& m_;
