@@ -8,6 +8,7 @@
 #include "devices/debug_console.hpp"
 #include "devices/exit_port.hpp"
 #include "devices/uart16550.hpp"
+#include "machine/debugger.hpp"
 #include "machine/trace_check.hpp"
 #include "roms/embedded.hpp"
 
@@ -126,4 +127,39 @@ TEST_CASE("Trace: damaged and foreign files are rejected with a clear message") 
     std::vector<uint8_t> bad = bytes;
     bad.push_back(0xEE);  // an unknown record type
     CHECK_THROWS_WITH(parse_trace(bad), Catch::Contains("corrupt"));
+}
+
+TEST_CASE("Trace: a run under the debugger, stopping at breakpoints and watchpoints, records the same trace") {
+    Collect plain;
+    run_guest(plain, "primes\nexit\n");
+
+    Collect debugged;
+    Machine m(default_guest_config());
+    TraceRecorder rec(m, debugged, 10);
+    m.add_device(std::make_unique<ExitPort>(m));
+    m.add_device(std::make_unique<DebugConsole>(
+        m.io(), rec.record_backend(std::make_unique<NullCharBackend>(), trace_channel::kDebugConsole)));
+    m.add_device(std::make_unique<Uart16550>(
+        m.io(), rec.record_backend(std::make_unique<BufferCharBackend>("primes\nexit\n"), trace_channel::kCom1)));
+    m.reset();
+    Debugger dbg(m);
+    Debugger::Breakpoint port;
+    port.kind = Debugger::Kind::Port;
+    port.address = 0x3F8;
+    dbg.add(port);
+    Debugger::Breakpoint watch;
+    watch.kind = Debugger::Kind::Watch;
+    watch.address = 0x400;
+    watch.length = 0x100;
+    dbg.add(watch);
+    unsigned stops = 0;
+    Debugger::Stop s;
+    for (;;) {
+        s = stops % 3 == 0 ? dbg.step(7) : dbg.run(50'000'000 - m.cpu().ticks);
+        if (s.why == Debugger::Stop::Why::Machine) break;
+        ++stops;
+    }
+    rec.finish(s.machine);
+    CHECK(stops > 10);
+    CHECK(debugged.writer.bytes() == plain.writer.bytes());
 }
