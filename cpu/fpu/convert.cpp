@@ -102,7 +102,7 @@ Float80 from_int(int64_t v) {
 }
 
 int64_t to_int(Float80 x, unsigned width, FpuEnv& env, bool truncate) {
-    const int64_t indefinite = -(int64_t{1} << (width - 1));
+    const int64_t indefinite = static_cast<int64_t>(uint64_t{0} - (uint64_t{1} << (width - 1)));  // no signed overflow
     const FpClass c = classify(x);
     if (c != FpClass::Normal && c != FpClass::Zero && !is_denormal(c)) {  // a denormal raises no DE
         env.raise_pre(exc::IE);
