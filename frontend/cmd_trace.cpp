@@ -136,12 +136,100 @@ private:
     TraceWriter writer_;
 };
 
+// ---- the instruction log: a window of instructions, disassembled, each
+// with the registers it changed ----
+
+struct Window {
+    uint64_t first = 0, count = 0;
+};
+
+Window parse_window(const std::string& text) {
+    const size_t colon = text.find(':');
+    try {
+        if (colon == std::string::npos) throw std::invalid_argument(text);
+        return {std::stoull(text.substr(0, colon)), std::stoull(text.substr(colon + 1))};
+    } catch (const std::exception&) {
+        throw UsageError(fmt::format("--insn-window must be FIRST_TICK:COUNT (got '{}')", text));
+    }
+}
+
+// Installs the CPU's instruction hook from a scheduler event at the window's
+// first tick, so the run before it keeps the fast loop.
+class InstructionLog {
+public:
+    InstructionLog(Machine& m, const std::string& path, Window w) : m_(m), w_(w), out_(path) {
+        if (!out_) throw std::runtime_error(fmt::format("cannot write instruction log '{}'", path));
+        start_ = m_.scheduler().add_event("instruction log", [this](uint64_t) { begin(); }, Scheduler::Wakes::Nothing);
+        m_.scheduler().schedule(start_, std::max(w_.first, m_.cpu().ticks));
+    }
+    ~InstructionLog() {
+        m_.scheduler().cancel(start_);
+        m_.cpu().set_insn_hook(nullptr);
+    }
+
+private:
+    struct Regs {
+        uint32_t r[8], eflags;
+        uint16_t sel[6];
+    };
+    static Regs snapshot(const Cpu& c) {
+        Regs s{};
+        for (unsigned i = 0; i < 8; ++i) s.r[i] = c.r[i];
+        s.eflags = c.flags.get();
+        for (unsigned i = 0; i < 6; ++i) s.sel[i] = c.seg[i].selector;
+        return s;
+    }
+    void begin() {
+        last_ = snapshot(m_.cpu());
+        m_.cpu().set_insn_hook([this](Cpu& c) { step(c); });
+    }
+    // Called before each instruction: reports what the previous one changed,
+    // then names this one.
+    void step(Cpu& c) {
+        static const char* const kRegs[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
+        static const char* const kSegs[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
+        const Regs now = snapshot(c);
+        std::string changes;
+        for (unsigned i = 0; i < 8; ++i)
+            if (now.r[i] != last_.r[i]) changes += fmt::format(" {}={:08X}", kRegs[i], now.r[i]);
+        if (now.eflags != last_.eflags) changes += fmt::format(" eflags={:08X}", now.eflags);
+        for (unsigned i = 0; i < 6; ++i)
+            if (now.sel[i] != last_.sel[i]) changes += fmt::format(" {}={:04X}", kSegs[i], now.sel[i]);
+        if (logged_ && !changes.empty()) out_ << "           ->" << changes << "\n";
+        last_ = now;
+        if (logged_ == w_.count) {
+            c.set_insn_hook(nullptr);  // the window is over: back to the fast loop
+            return;
+        }
+        uint8_t bytes[15] = {};
+        for (unsigned k = 0; k < 15; ++k) {
+            const auto phys = c.translate(c.seg[CS].base + c.eip + k);
+            bytes[k] = phys ? c.memory().read8(*phys) : 0;
+        }
+        const auto line = dis_.one(bytes, c.eip, c.code32());
+        out_ << fmt::format("{:>10} {:04X}:{:0{}X}  {}\n", c.ticks, c.seg[CS].selector, c.eip, c.code32() ? 8 : 4,
+                            line.text);
+        ++logged_;
+    }
+
+    Machine& m_;
+    Window w_;
+    std::ofstream out_;
+    Disassembler dis_;
+    Scheduler::EventId start_ = 0;
+    Regs last_{};
+    uint64_t logged_ = 0;
+};
+
 // ---- record ----
 
 int trace_record(const Args& args) {
     po::options_description d("options for 'amber trace record'");
     d.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "trace file to write")(
-        "checkpoint-log2", po::value<unsigned>()->default_value(22), "a checkpoint every 2^N instructions (10..40)");
+        "checkpoint-log2", po::value<unsigned>()->default_value(22), "a checkpoint every 2^N instructions (10..40)")(
+        "insn-log", po::value<std::string>(), "also write an instruction log (disassembly and register changes) to FILE")(
+        "insn-window", po::value<std::string>()->default_value("0:10000"),
+        "the instructions --insn-log covers: FIRST_TICK:COUNT");
     add_machine_options(d, "none");
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(d).run(), vm);
@@ -170,7 +258,12 @@ int trace_record(const Args& args) {
         return rec->record_backend(std::move(inner), channel);
     };
     machine = build_machine(o, SerialStdin::Guest, hooks);
+    std::unique_ptr<InstructionLog> log;
+    if (vm.count("insn-log"))
+        log = std::make_unique<InstructionLog>(*machine, vm["insn-log"].as<std::string>(),
+                                               parse_window(vm["insn-window"].as<std::string>()));
     const RunResult r = machine->run(o.max_ticks.value_or(Scheduler::kNever));
+    log.reset();
     rec->finish(r);
     rec.reset();
     machine.reset();
