@@ -22,6 +22,7 @@
 #include "cpu/insn.hpp"
 #include "cpu/model.hpp"
 #include "cpu/msr.hpp"
+#include "cpu/x87.hpp"
 #include "machine/io_bus.hpp"
 #include "mmu/endian.hpp"
 #include "mmu/paging.hpp"
@@ -189,6 +190,7 @@ public:
     uint32_t cr4 = 0;
     uint32_t dr[8] = {};               // debug registers (DR4/DR5 alias DR6/DR7)
     MsrFile msrs;                      // Pentium and later
+    X87State x87;                      // the FPU (486 and later; ops_x87.cpp)
     bool halted = false;
     bool shutdown = false;    // triple fault: the CPU stopped until reset
     uint64_t ticks = 0;       // virtual time: instructions + string iterations

@@ -24,6 +24,7 @@ OpTable build(CpuModel model) {
     register_string_ops(b);
     register_bcd_ops(b);
     register_misc_ops(b);
+    register_x87_ops(b);  // after misc: replaces the coprocessor-less ESC/WAIT
     register_ext_ops(b);
     register_bits_ops(b);
     register_system_ops(b);

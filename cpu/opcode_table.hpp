@@ -105,5 +105,6 @@ void register_ext_ops(OpTableBuilder& b);   // 386/486 two-byte opcodes
 void register_bits_ops(OpTableBuilder& b);  // 386/486 bit instructions
 void register_system_ops(OpTableBuilder& b);  // 286+ descriptor tables, control and debug registers
 void register_pentium_ops(OpTableBuilder& b);  // Pentium/P6: CPUID, RDTSC, MSRs, CMPXCHG8B, CMOVcc, SYSENTER
+void register_x87_ops(OpTableBuilder& b);  // 486 and later: the on-chip FPU (D8-DF, FWAIT)
 
 }  // namespace amber

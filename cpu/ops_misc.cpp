@@ -1,5 +1,6 @@
 // Flag instructions, port I/O, and the instructions that do nothing visible
-// here: WAIT, and ESC (D8-DF) when no coprocessor is attached.
+// without a coprocessor: WAIT, and ESC (D8-DF) on the 8086, 286 and 386
+// (the 486 and later replace both with the FPU of ops_x87.cpp).
 #include "cpu/ops_common.hpp"
 
 namespace amber {
@@ -30,7 +31,7 @@ void wait(Cpu& c, const Insn&) {
     if ((c.cr0 & (cr0_bit::MP | cr0_bit::TS)) == (cr0_bit::MP | cr0_bit::TS)) c.fault(vec::NM);
 }
 // ESC: #NM when there is no FPU to use (EM) or its state belongs to another
-// task (TS). Otherwise, with no coprocessor model yet, the CPU computes the
+// task (TS). Otherwise, with no coprocessor attached, the CPU computes the
 // address and moves on; the 286 also checks the operand against the segment
 // limit (INT 13 at 0xFFFF).
 void esc(Cpu& c, const Insn& i) {

@@ -37,11 +37,11 @@ int generation_of(CpuModel m) {
 
 }  // namespace
 
-std::string not_applicable_reason(CpuModel model, Format format, const FormInfo& info, bool uses_fpu_or_sse) {
+std::string not_applicable_reason(CpuModel model, Format format, const FormInfo& info, bool uses_sse) {
     auto needed = generation_of(info.required_cpu);
     if (!needed) return fmt::format("unknown requirement '{}'", info.required_cpu);
     if (*needed > generation_of(model)) return fmt::format("requires {}", info.required_cpu);
-    if (uses_fpu_or_sse) return "runner cannot load x87/SSE state yet";
+    if (uses_sse) return "runner cannot load SSE state yet";
     if (format == Format::Native32 && generation_of(model) < k386) return "32-bit forms need a 386 or later";
     return {};
 }

@@ -52,6 +52,28 @@ bool load_flat32_state(Cpu& cpu, const RegFile& regs) {
     return true;
 }
 
+void load_fpu_state(Cpu& cpu, const FpuImage& f) {
+    X87State& x = cpu.x87;
+    x.init();
+    x.fcw = f.fcw;
+    x.fsw = f.fsw;
+    x.set_full_tags(f.ftw);
+    for (unsigned i = 0; i < 8; ++i) x.reg[x.phys(i)] = fpu::Float80{f.sig[i], f.se[i]};
+}
+
+FpuImage read_fpu_state(const Cpu& cpu) {
+    const X87State& x = cpu.x87;
+    FpuImage f;
+    f.fcw = x.fcw;
+    f.fsw = x.fsw;
+    f.ftw = x.full_tags();
+    for (unsigned i = 0; i < 8; ++i) {
+        f.sig[i] = x.reg[x.phys(i)].sig;
+        f.se[i] = x.reg[x.phys(i)].se;
+    }
+    return f;
+}
+
 uint32_t read_field(const Cpu& cpu, Field f, bool wide) {
     unsigned i = static_cast<unsigned>(f);
     if (i < 8) return cpu.r[i];

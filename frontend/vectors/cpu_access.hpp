@@ -21,6 +21,12 @@ void load_real_mode_state(Cpu& cpu, const RegFile& regs, uint32_t flags_clear);
 // has no way to enter it (it has no protected mode yet).
 bool load_flat32_state(Cpu& cpu, const RegFile& regs);
 
+// The x87 state of an x87 form (ST(i) in stack order, full tag word), and
+// the image FNSTENV would give of the CPU's state. Tests without one run
+// with the FPU as FNINIT leaves it.
+void load_fpu_state(Cpu& cpu, const FpuImage& fpu);
+FpuImage read_fpu_state(const Cpu& cpu);
+
 // The architectural value of a field: FLAGS as PUSHF would store it (with the
 // bits fixed at one), segment registers as their selectors.
 uint32_t read_field(const Cpu& cpu, Field f, bool wide);

@@ -14,7 +14,8 @@ using Json = nlohmann::json;
 // The keys the reader acts on; everything else (queue, test_hash, host_bytes,
 // the FPU/SSE register contents...) is parsed and dropped.
 enum class Key : uint8_t {
-    Other, Name, Bytes, Initial, Final, Regs, Ram, Index, Exception, Undefined, Eflags, Fpu, Sse, Register
+    Other, Name, Bytes, Initial, Final, Regs, Ram, Index, Exception, Undefined, Eflags, Fpu, Sse, Register,
+    Fcw, Fsw, Ftw, St
 };
 
 Key classify(std::string_view k) {
@@ -30,6 +31,10 @@ Key classify(std::string_view k) {
     if (k == "eflags") return Key::Eflags;
     if (k == "fpu") return Key::Fpu;
     if (k == "sse") return Key::Sse;
+    if (k == "fcw") return Key::Fcw;
+    if (k == "fsw") return Key::Fsw;
+    if (k == "ftw") return Key::Ftw;
+    if (k == "st") return Key::St;
     return Key::Other;
 }
 
@@ -52,6 +57,7 @@ public:
     bool string(string_t& s) override {
         if (depth_ == 2 && key_[2] == Key::Name) test_.name = s;
         else if (depth_ == 2 && key_[2] == Key::Exception) test_.exception = s;
+        else if (depth_ == 5 && key_[3] == Key::Fpu && key_[4] == Key::St && state()) return st_string(s);
         return true;
     }
 
@@ -88,6 +94,7 @@ public:
         ++depth_;
         if (depth_ < kMaxDepth) key_[depth_] = Key::Other;
         pair_pos_ = 0;
+        st_pos_ = 0;
         return true;
     }
     bool end_array() override {
@@ -125,9 +132,28 @@ private:
             else if (key_[2] == Key::Undefined) undefine(field_, static_cast<uint32_t>(v));
         } else if (depth_ == 3 && key_[2] == Key::Undefined && key_[3] == Key::Eflags) {
             undefine(Field::EFLAGS, static_cast<uint32_t>(v));
+        } else if (depth_ == 3 && key_[2] == Key::Undefined && key_[3] == Key::Fsw) {
+            test_.fsw_undefined = static_cast<uint16_t>(v);
+        } else if (depth_ == 4 && key_[3] == Key::Fpu && state()) {
+            if (v > 0xFFFF) return value_error("an x87 control/status/tag word above 16 bits");
+            FpuImage& f = state()->fpu;
+            if (key_[4] == Key::Fcw) f.fcw = static_cast<uint16_t>(v);
+            else if (key_[4] == Key::Fsw) f.fsw = static_cast<uint16_t>(v);
+            else if (key_[4] == Key::Ftw) f.ftw = static_cast<uint16_t>(v);
         } else if (depth_ == 5 && in_ram()) {
             return ram_number(v);
         }
+        return true;
+    }
+
+    // One ST(i): 20 hex digits, sign and exponent first.
+    bool st_string(const std::string& s) {
+        if (st_pos_ >= 8 || s.size() != 20 || s.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+            return value_error("an x87 register that is not 20 hex digits (8 of them)");
+        FpuImage& f = state()->fpu;
+        f.se[st_pos_] = static_cast<uint16_t>(std::stoul(s.substr(0, 4), nullptr, 16));
+        f.sig[st_pos_] = std::stoull(s.substr(4), nullptr, 16);
+        ++st_pos_;
         return true;
     }
 
@@ -161,6 +187,7 @@ private:
     Key key_[kMaxDepth] = {};
     Field field_ = Field::EAX;
     unsigned pair_pos_ = 0;
+    unsigned st_pos_ = 0;
 };
 
 }  // namespace

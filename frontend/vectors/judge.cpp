@@ -83,7 +83,7 @@ Judge::Judge(CpuModel model, Format format)
 }
 
 std::string Judge::not_applicable(const SuiteFile& file, const std::vector<TestCase>& tests) {
-    bool extra_state = std::any_of(tests.begin(), tests.end(), [](const TestCase& t) { return t.uses_fpu || t.uses_sse; });
+    bool extra_state = std::any_of(tests.begin(), tests.end(), [](const TestCase& t) { return t.uses_sse; });
     std::string why = not_applicable_reason(machine_.cpu().model(), format_, file.info, extra_state);
     if (why.empty() && rules_.wide && !tests.empty() && !load_flat32_state(machine_.cpu(), tests.front().initial.regs))
         why = "the CPU has no 32-bit protected mode yet";
@@ -104,6 +104,7 @@ Verdict Judge::run(const TestCase& test, const FormInfo& info) {
     load(test);
     execute(test, v);
     compare_registers(test, flags_mask, v);
+    if (test.uses_fpu) compare_fpu(test, info, v);
     compare_memory(v);
     find_strays(v);
     restore_memory();
@@ -171,6 +172,8 @@ void Judge::load(const TestCase& test) {
     if (rules_.wide) {
         if (!load_flat32_state(cpu, test.initial.regs))
             throw std::logic_error("native32 vectors need 32-bit protected mode");
+        if (test.uses_fpu) load_fpu_state(cpu, test.initial.fpu);
+        else cpu.x87.init();
     } else {
         load_real_mode_state(cpu, test.initial.regs, rules_.flags_clear);
     }
@@ -231,6 +234,49 @@ void Judge::compare_registers(const TestCase& test, uint32_t flags_mask, Verdict
             v.diffs.push_back({Difference::Kind::SegmentBase, f, 0, (expected & 0xFFFF) << 4, segment_base(cpu, f),
                                0xFFFFFFFF, {}});
         }
+    }
+}
+
+namespace {
+
+// The README's tolerance for the approximate (transcendental) forms:
+// |a - b| <= 2^-60 |b|, or the same zero, infinity or NaN encoding.
+bool close_enough(fpu::Float80 a, fpu::Float80 b) {
+    using namespace fpu;
+    if (a == b) return true;
+    if (!is_normal(a) || !is_normal(b)) {
+        if (classify(a) == FpClass::Zero && classify(b) == FpClass::Zero) return a.sign() == b.sign();
+        if (classify(a) != FpClass::Denormal || classify(b) != FpClass::Denormal) return false;
+    }
+    if (a.sign() != b.sign()) return false;
+    FpuEnv env;
+    const Float80 scaled_diff = scale(fpu::abs(sub(a, b, env)), from_int(60), env);
+    return compare(scaled_diff, fpu::abs(b), false, env) != Relation::Greater;
+}
+
+}  // namespace
+
+// FCW, FSW (minus its undefined bits; for approximate forms also C1 and PE,
+// which follow the last bit of the result), the full tag word and every
+// non-empty register.
+void Judge::compare_fpu(const TestCase& test, const FormInfo& info, Verdict& v) {
+    const FpuImage got = read_fpu_state(machine_.cpu());
+    const FpuImage& want = test.final.fpu;
+    auto differs = [&](std::string note) {
+        v.diffs.push_back({Difference::Kind::Fpu, Field::EAX, 0, 0, 0, 0xFFFFFFFF, std::move(note)});
+    };
+    uint16_t fsw_undefined = test.fsw_undefined;
+    if (info.approximate) fsw_undefined |= fpu::kC1 | fpu::exc::PE;
+    if (got.fcw != want.fcw) differs(fmt::format("fcw {:04x} expected {:04x}", got.fcw, want.fcw));
+    if ((got.fsw ^ want.fsw) & ~fsw_undefined)
+        differs(fmt::format("fsw {:04x} expected {:04x} (undefined {:04x})", got.fsw, want.fsw, fsw_undefined));
+    if (got.ftw != want.ftw) differs(fmt::format("ftw {:04x} expected {:04x}", got.ftw, want.ftw));
+    const unsigned top = (want.fsw >> 11) & 7;
+    for (unsigned i = 0; i < 8; ++i) {
+        if (((want.ftw >> (2 * ((top + i) & 7))) & 3) == 3) continue;  // empty: contents not compared
+        const fpu::Float80 g{got.sig[i], got.se[i]}, w{want.sig[i], want.se[i]};
+        if (info.approximate ? close_enough(g, w) : g == w) continue;
+        differs(fmt::format("st{} {:04x}{:016x} expected {:04x}{:016x}", i, g.se, g.sig, w.se, w.sig));
     }
 }
 

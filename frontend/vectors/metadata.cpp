@@ -49,6 +49,7 @@ Metadata Metadata::parse(std::string_view text, const std::string& origin) {
                 f.status = text_or(j, "suite", "int");
                 f.required_cpu = text_or(j, "requires", "");
                 f.description = text_or(j, "desc", "");
+                f.approximate = j.is_object() && j.value("approximate", false);
                 m.forms_[id] = std::move(f);
             }
         } else if (auto ops = doc.find("opcodes"); ops != doc.end() && ops->is_object()) {

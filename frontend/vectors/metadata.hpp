@@ -19,6 +19,7 @@ struct FormInfo {
     uint32_t flags_mask = 0xFFFFFFFF; // FLAGS bits that are defined (compared)
     std::string required_cpu;             // "86", "186", "286", "386", "486", "pentium", "387", "sse"...; empty: any
     std::string description;
+    bool approximate = false;  // native32 transcendentals: results within the README's tolerance
 };
 
 class Metadata {

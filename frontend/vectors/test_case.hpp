@@ -44,9 +44,19 @@ struct MemByte {
     uint8_t value;
 };
 
+// native32 x87 forms: the FPU as FNSTENV sees it, ST(i) in stack order.
+struct FpuImage {
+    uint16_t fcw = 0x037F;
+    uint16_t fsw = 0;
+    uint16_t ftw = 0xFFFF;        // full tag word by physical register, 11 = empty
+    std::array<uint64_t, 8> sig{};  // significands, integer bit included
+    std::array<uint16_t, 8> se{};   // sign and exponent
+};
+
 struct CpuState {
     RegFile regs;
     std::vector<MemByte> ram;  // physical address, byte
+    FpuImage fpu;              // meaningful when the test uses_fpu
 };
 
 // MOO EXCP: an exception or interrupt was taken and pushed FLAGS at `address`;
@@ -68,8 +78,9 @@ struct TestCase {
     // some are undefined: native32 `undefined`, MOO RMSK). The per-file flags
     // mask from metadata.json is applied on top of this.
     std::array<uint32_t, kFieldCount> compare_mask;
-    bool uses_fpu = false;  // native32 x87 / SSE state the runner cannot load yet
-    bool uses_sse = false;
+    bool uses_fpu = false;  // native32 x87 forms: initial/final.fpu are set
+    bool uses_sse = false;  // native32 SSE state, which the runner cannot load yet
+    uint16_t fsw_undefined = 0;  // FSW bits the recording calls undefined
 
     TestCase() { compare_mask.fill(0xFFFFFFFFu); }
 };

@@ -16,6 +16,7 @@ struct Difference {
         Memory,       // addr: a listed byte has the wrong value
         Stray,        // addr: a byte the hardware did not write is nonzero
         Run,          // note: the run itself went wrong (no HLT, exception...)
+        Fpu,          // note: an x87 register, tag or status word differs
     };
     Kind kind;
     Field field = Field::EAX;
