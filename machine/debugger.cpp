@@ -167,7 +167,10 @@ Debugger::Stop Debugger::run_until(uint64_t end_tick, bool stop_at_start) {
         if (interrupt_requested_.exchange(false)) return {Stop::Why::Interrupted};
         if (c.ticks >= end_tick) return {Stop::Why::Stepped};
         const RunResult r = m_.run(std::min(end_tick - c.ticks, kSliceTicks));
-        if (pending_stop_) return *pending_stop_;
+        // A hook's stop, unless the guest ended in the same instruction:
+        // its end is what matters, and running on would pass it.
+        if (pending_stop_ && (r.reason == StopReason::Requested || r.reason == StopReason::TickLimit))
+            return *pending_stop_;
         if (r.reason == StopReason::TickLimit) continue;
         Stop s{Stop::Why::Machine};
         s.machine = r;

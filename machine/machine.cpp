@@ -44,7 +44,11 @@ void Machine::stop(StopReason reason, int exit_code, std::string message) {
         stop_ = {};
         stop_reported_ = false;
     }
-    if (stop_.reason == StopReason::None) stop_ = {reason, exit_code, 0, std::move(message)};
+    // The first reason wins, except that the guest's own end (an exit, a
+    // triple fault) outranks a request made in the same instruction: a
+    // debugger catching the OUT that writes the exit port must not hide it.
+    const bool outranks = stop_.reason == StopReason::Requested && reason != StopReason::Requested;
+    if (stop_.reason == StopReason::None || outranks) stop_ = {reason, exit_code, 0, std::move(message)};
     cpu_->request_stop();
 }
 

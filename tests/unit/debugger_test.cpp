@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "devices/exit_port.hpp"
 #include "machine/debugger.hpp"
 
 using namespace amber;
@@ -125,4 +126,23 @@ TEST_CASE("Debugger: interrupt() ends a run that nothing else would end") {
     auto s = dbg.run(5'000'000);
     CHECK(s.why == Why::Machine);
     CHECK(s.machine.reason == StopReason::TickLimit);
+}
+
+TEST_CASE("Debugger: a catch on the OUT that ends the guest still reports the guest's exit") {
+    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, 1'000'000}};
+    m.add_device(std::make_unique<ExitPort>(m));
+    // mov dx, 0x501; mov al, 5; out dx, al; hlt
+    m.memory().write_block(0x100, std::vector<uint8_t>{0xBA, 0x01, 0x05, 0xB0, 0x05, 0xEE, 0xF4});
+    Cpu& c = m.cpu();
+    for (unsigned sr : {ES, CS, SS, DS, FS, GS}) c.load_segment(sr, 0);
+    c.eip = 0x100;
+    Debugger dbg{m};
+    Debugger::Breakpoint port;
+    port.kind = Debugger::Kind::Port;
+    port.address = 0x501;
+    dbg.add(port);
+    const auto s = dbg.run();
+    CHECK(s.why == Why::Machine);
+    CHECK(s.machine.reason == StopReason::GuestExit);
+    CHECK(s.machine.exit_code == 5);
 }
