@@ -442,6 +442,10 @@ private:
     void update_segment_ends(unsigned sr);
     void set_cpl(unsigned cpl);
     void real_mode_interrupt(uint8_t vector, uint32_t return_eip);
+    // A word (16 bits) or dword of the stack at SS:offset, offset wrapped to the stack size.
+    uint32_t read_stack_word(uint32_t offset, bool wide);
+    void push_word(uint32_t v, bool wide);
+    void return_to_outer_level(const SegmentLoad& cs, unsigned new_cpl, const SegmentLoad& ss, uint32_t new_esp);
     void protected_mode_interrupt(uint8_t vector, uint32_t return_eip, EventKind kind, bool has_error,
                                   uint16_t error);
     void deliver_fault(const CpuFault& f, uint32_t return_eip);

@@ -82,22 +82,17 @@ void Cpu::protected_mode_interrupt(uint8_t vector, uint32_t return_eip, EventKin
             r[ESP] = t.stack->esp;
         }
         set_cpl(t.cpl);
-        auto push_frame = [&](auto word) {
-            using W = decltype(word);
-            if (from_v86) {
-                for (unsigned k = 4; k-- > 0;) push<W>(old_data[k]);  // GS, FS, DS, ES
-            }
-            if (t.stack) {
-                push<W>(old_ss);
-                push<W>(static_cast<W>(old_esp));
-            }
-            push<W>(static_cast<W>(old_flags));
-            push<W>(old_cs);
-            push<W>(static_cast<W>(return_eip));
-            if (has_error) push<W>(error);
-        };
-        if (t.gate.is32()) push_frame(uint32_t{});
-        else push_frame(uint16_t{});
+        const bool wide = t.gate.is32();  // a 386 gate pushes dwords, a 286 gate words
+        if (from_v86)
+            for (unsigned k = 4; k-- > 0;) push_word(old_data[k], wide);  // GS, FS, DS, ES
+        if (t.stack) {
+            push_word(old_ss, wide);
+            push_word(old_esp, wide);
+        }
+        push_word(old_flags, wide);
+        push_word(old_cs, wide);
+        push_word(return_eip, wide);
+        if (has_error) push_word(error, wide);
         if (from_v86)
             for (unsigned sr : {ES, DS, FS, GS}) set_segment_cache(sr, null_segment(0));
         uint32_t cleared = flag::TF | flag::NT | flag::RF | flag::VM;

@@ -12,7 +12,41 @@ namespace amber {
 
 namespace {
 bool real_addressing(const Cpu& c) { return !c.protected_mode() || c.v86(); }
+
+// The protection rules' verdict on a far JMP or CALL from the current state.
+FarTarget check_far(Cpu& c, FarKind kind, uint16_t selector, uint32_t offset, bool operand32) {
+    FarRequest req;
+    req.kind = kind;
+    req.selector = selector;
+    req.offset = offset;
+    req.operand32 = operand32;
+    req.ss = c.seg[SS];
+    req.esp = c.r[ESP];
+    return check_far_transfer(c.tables(), c.cpl(), req).value_or_throw();
+}
 }  // namespace
+
+uint32_t Cpu::read_stack_word(uint32_t offset, bool wide) {
+    offset &= sp_mask();
+    return wide ? read_mem<uint32_t>(SS, offset) : read_mem<uint16_t>(SS, offset);
+}
+
+void Cpu::push_word(uint32_t v, bool wide) {
+    if (wide) push<uint32_t>(v);
+    else push<uint16_t>(static_cast<uint16_t>(v));
+}
+
+// The common end of RET and IRET to an outer level: CS and SS together,
+// the caller's ESP, and the data segments the new CPL may not use nulled.
+void Cpu::return_to_outer_level(const SegmentLoad& cs, unsigned new_cpl, const SegmentLoad& ss, uint32_t new_esp) {
+    atomically([&] {
+        commit_segment_load(CS, cs);
+        commit_segment_load(SS, ss);
+    });
+    r[ESP] = stack32_ ? new_esp : (r[ESP] & 0xFFFF0000u) | (new_esp & 0xFFFF);
+    null_outer_data_segments(seg, new_cpl);
+    for (unsigned sr : {ES, DS, FS, GS}) update_segment_ends(sr);
+}
 
 void Cpu::far_jump(uint16_t selector, uint32_t offset) {
     if (real_addressing(*this)) {
@@ -20,13 +54,7 @@ void Cpu::far_jump(uint16_t selector, uint32_t offset) {
         next_eip = eip = offset & ip_mask();
         return;
     }
-    FarRequest req;
-    req.kind = FarKind::Jump;
-    req.selector = selector;
-    req.offset = offset;
-    req.ss = seg[SS];
-    req.esp = r[ESP];
-    FarTarget t = check_far_transfer(tables(), cpl_, req).value_or_throw();
+    const FarTarget t = check_far(*this, FarKind::Jump, selector, offset, false);
     if (t.task) {
         task_switch(*t.task, TaskSwitchReason::Jump, next_eip);
         return;
@@ -37,26 +65,12 @@ void Cpu::far_jump(uint16_t selector, uint32_t offset) {
 
 void Cpu::far_call(uint16_t selector, uint32_t offset, bool operand32) {
     if (real_addressing(*this)) {
-        const uint16_t old_cs = seg[CS].selector;
-        const uint32_t ret = next_eip;
-        if (operand32) {
-            push<uint32_t>(old_cs);
-            push<uint32_t>(ret);
-        } else {
-            push<uint16_t>(old_cs);
-            push<uint16_t>(static_cast<uint16_t>(ret));
-        }
+        push_word(seg[CS].selector, operand32);
+        push_word(next_eip, operand32);
         far_jump(selector, offset);
         return;
     }
-    FarRequest req;
-    req.kind = FarKind::Call;
-    req.selector = selector;
-    req.offset = offset;
-    req.operand32 = operand32;
-    req.ss = seg[SS];
-    req.esp = r[ESP];
-    FarTarget t = check_far_transfer(tables(), cpl_, req).value_or_throw();
+    const FarTarget t = check_far(*this, FarKind::Call, selector, offset, operand32);
     if (t.task) {
         task_switch(*t.task, TaskSwitchReason::Call, next_eip);
         return;
@@ -71,28 +85,18 @@ void Cpu::far_call(uint16_t selector, uint32_t offset, bool operand32) {
             const unsigned count = t.gate->param_count;
             const unsigned size = wide ? 4 : 2;
             uint32_t params[32];
-            for (unsigned k = 0; k < count; ++k) {
-                const uint32_t at = (r[ESP] + k * size) & sp_mask();
-                params[k] = wide ? read_mem<uint32_t>(SS, at) : read_mem<uint16_t>(SS, at);
-            }
+            for (unsigned k = 0; k < count; ++k) params[k] = read_stack_word(r[ESP] + k * size, wide);
             const uint16_t old_ss = seg[SS].selector;
             const uint32_t old_esp = r[ESP];
             commit_segment_load(SS, t.stack->ss);
             r[ESP] = t.stack->esp;
             set_cpl(t.cpl);
-            auto push_word = [&](uint32_t v) { wide ? push<uint32_t>(v) : push<uint16_t>(static_cast<uint16_t>(v)); };
-            push_word(old_ss);
-            push_word(old_esp);
-            for (unsigned k = count; k-- > 0;) push_word(params[k]);
-            push_word(old_cs);
-            push_word(ret);
-        } else if (wide) {
-            push<uint32_t>(old_cs);
-            push<uint32_t>(ret);
-        } else {
-            push<uint16_t>(old_cs);
-            push<uint16_t>(static_cast<uint16_t>(ret));
+            push_word(old_ss, wide);
+            push_word(old_esp, wide);
+            for (unsigned k = count; k-- > 0;) push_word(params[k], wide);
         }
+        push_word(old_cs, wide);
+        push_word(ret, wide);
         commit_segment_load(CS, t.cs);
     });
     next_eip = eip = t.eip;
@@ -101,12 +105,8 @@ void Cpu::far_call(uint16_t selector, uint32_t offset, bool operand32) {
 void Cpu::far_return(bool operand32, uint16_t release_bytes) {
     const unsigned size = operand32 ? 4 : 2;
     const uint32_t sp = stack_pointer();
-    auto read_word = [&](uint32_t at) -> uint32_t {
-        at &= sp_mask();
-        return operand32 ? read_mem<uint32_t>(SS, at) : read_mem<uint16_t>(SS, at);
-    };
-    const uint32_t offset = read_word(sp);
-    const uint16_t selector = static_cast<uint16_t>(read_word(sp + size));
+    const uint32_t offset = read_stack_word(sp, operand32);
+    const uint16_t selector = static_cast<uint16_t>(read_stack_word(sp + size, operand32));
     if (real_addressing(*this)) {
         far_jump(selector, offset);
         set_stack_pointer(sp + 2 * size + release_bytes);
@@ -123,28 +123,19 @@ void Cpu::far_return(bool operand32, uint16_t release_bytes) {
     }
     // To an outer level: the caller's SS:ESP follow the released parameters.
     const uint32_t outer_sp = sp + 2 * size + release_bytes;
-    const uint32_t new_esp = read_word(outer_sp);
-    const uint16_t new_ss = static_cast<uint16_t>(read_word(outer_sp + size));
+    const uint32_t new_esp = read_stack_word(outer_sp, operand32);
+    const uint16_t new_ss = static_cast<uint16_t>(read_stack_word(outer_sp + size, operand32));
     SegmentLoad ss = check_return_ss(tab, rt.cpl, new_ss).value_or_throw();
     if (auto f = check_code_offset(rt.cs.cache, offset)) throw *f;
-    atomically([&] {
-        commit_segment_load(CS, rt.cs);
-        commit_segment_load(SS, ss);
-    });
-    r[ESP] = stack32_ ? new_esp : (r[ESP] & 0xFFFF0000u) | (new_esp & 0xFFFF);
-    set_stack_pointer(r[ESP] + release_bytes);
-    null_outer_data_segments(seg, rt.cpl);
-    for (unsigned sr : {ES, DS, FS, GS}) update_segment_ends(sr);
+    return_to_outer_level(rt.cs, rt.cpl, ss, new_esp);
+    set_stack_pointer(r[ESP] + release_bytes);  // RET n releases on the outer stack too
     next_eip = eip = offset;
 }
 
 void Cpu::interrupt_return(bool operand32) {
     const unsigned size = operand32 ? 4 : 2;
     const uint32_t sp = stack_pointer();
-    auto read_word = [&](uint32_t at) -> uint32_t {
-        at &= sp_mask();
-        return operand32 ? read_mem<uint32_t>(SS, at) : read_mem<uint16_t>(SS, at);
-    };
+    auto read_word = [&](uint32_t at) { return read_stack_word(at, operand32); };
     const uint32_t old_flags = flags.get();
     // The EFLAGS bits a 16-bit IRET leaves alone, and those it may not change at this CPL.
     const uint32_t width_keep = operand32 ? 0 : 0xFFFF0000u;
@@ -207,14 +198,8 @@ void Cpu::interrupt_return(bool operand32) {
     const uint16_t new_ss = static_cast<uint16_t>(read_word(sp + 4 * size));
     SegmentLoad ss = check_return_ss(tab, rt.cpl, new_ss).value_or_throw();
     if (auto f = check_code_offset(rt.cs.cache, offset)) throw *f;
-    atomically([&] {
-        commit_segment_load(CS, rt.cs);
-        commit_segment_load(SS, ss);
-    });
-    r[ESP] = stack32_ ? new_esp : (r[ESP] & 0xFFFF0000u) | (new_esp & 0xFFFF);
+    return_to_outer_level(rt.cs, rt.cpl, ss, new_esp);
     set_eflags(new_flags);
-    null_outer_data_segments(seg, rt.cpl);
-    for (unsigned sr : {ES, DS, FS, GS}) update_segment_ends(sr);
     next_eip = eip = offset;
 }
 
