@@ -58,17 +58,46 @@ bool allows(const PageWalk& walk, AccessKind kind, bool user, bool write_protect
 }
 
 namespace {
-// Sets `bits` in the low dword of a 64-bit PAE entry, as the CPU does.
-void set_entry_bits64(PhysMemory& mem, uint32_t addr, uint64_t entry, uint32_t bits) {
-    if ((static_cast<uint32_t>(entry) & bits) != bits) mem.write<uint32_t>(addr, static_cast<uint32_t>(entry) | bits);
+// Every fault reports the kind of access and the privilege it was made at.
+uint16_t access_fault_bits(AccessKind kind, bool user) {
+    return static_cast<uint16_t>((kind == AccessKind::Write ? kPageFaultWrite : 0) | (user ? kPageFaultUser : 0));
+}
+
+// The entries a walk went through, low dwords only: the rights, Accessed,
+// Dirty and Global bits sit there in both formats.
+struct Entries {
+    uint32_t pde_addr, pde;
+    bool large;            // the PDE maps the page itself
+    uint32_t final_addr, final_entry;  // the entry that maps the page
+};
+
+// The end both formats share: the rights check, then Accessed (PDE first)
+// and Dirty on success, then the physical address.
+PageWalk complete(PageWalk w, const Entries& e, PhysMemory* marker, uint32_t lin, AccessKind kind, bool user,
+                  const PagingMode& mode) {
+    const bool write = kind == AccessKind::Write;
+    const uint16_t access_bits = access_fault_bits(kind, user);
+    w.global = mode.pge && (e.final_entry & kEntryGlobal);
+    if (!allows(w, kind, user, mode.write_protect)) return fault(access_bits | kPageFaultPresent);
+    const uint32_t final_bits = kEntryAccessed | (write ? kEntryDirty : 0);
+    if (marker) {
+        if (!e.large) set_entry_bits(*marker, e.pde_addr, e.pde, kEntryAccessed);
+        set_entry_bits(*marker, e.final_addr, e.final_entry, final_bits);
+        w.dirty = (e.final_entry | final_bits) & kEntryDirty;
+    } else {
+        w.dirty = e.final_entry & kEntryDirty;
+    }
+    w.page_base &= mode.address_mask;
+    w.phys = (w.page_base | (lin & (w.page_size - 1))) & mode.address_mask;
+    w.ok = true;
+    return w;
 }
 
 // PAE: PDPTE (from the copy loaded with CR3), then PDE (2 MiB pages when
 // PS), then PTE. Rights come from the PDE and the PTE.
 PageWalk walk_pae(const PhysMemory& mem, PhysMemory* marker, uint32_t lin, AccessKind kind, bool user,
                   const PagingMode& mode) {
-    const bool write = kind == AccessKind::Write;
-    const uint16_t access_bits = (write ? kPageFaultWrite : 0) | (user ? kPageFaultUser : 0);
+    const uint16_t access_bits = access_fault_bits(kind, user);
     const uint16_t reserved_fault = access_bits | kPageFaultPresent | kPageFaultReserved;
     const uint64_t pdpte = mode.pdpte[lin >> 30];
     if (!(pdpte & kEntryPresent)) return fault(access_bits);
@@ -99,29 +128,15 @@ PageWalk walk_pae(const PhysMemory& mem, PhysMemory* marker, uint32_t lin, Acces
         final_addr = pte_addr;
         final_entry = pte;
     }
-    w.global = mode.pge && (final_entry & kEntryGlobal);
-    if (!allows(w, kind, user, mode.write_protect)) return fault(access_bits | kPageFaultPresent);
-    const uint32_t final_bits = kEntryAccessed | (write ? kEntryDirty : 0);
-    if (marker) {
-        if (!large) set_entry_bits64(*marker, pde_addr, pde, kEntryAccessed);
-        set_entry_bits64(*marker, final_addr, final_entry, final_bits);
-        w.dirty = ((final_entry | final_bits) & kEntryDirty) != 0;
-    } else {
-        w.dirty = (final_entry & kEntryDirty) != 0;
-    }
-    w.page_base &= mode.address_mask;
-    w.phys = (w.page_base | (lin & (w.page_size - 1))) & mode.address_mask;
-    w.ok = true;
-    return w;
+    return complete(w, {pde_addr, static_cast<uint32_t>(pde), large, final_addr, static_cast<uint32_t>(final_entry)},
+                    marker, lin, kind, user, mode);
 }
 
 // The walk; `marker` receives the Accessed/Dirty updates (null: none).
 PageWalk walk(const PhysMemory& mem, PhysMemory* marker, uint32_t lin, AccessKind kind, bool user,
               const PagingMode& mode) {
     if (mode.pae) return walk_pae(mem, marker, lin, kind, user, mode);
-    const bool write = kind == AccessKind::Write;
-    // Every fault reports the kind of access and the privilege it was made at.
-    const uint16_t access_bits = (write ? kPageFaultWrite : 0) | (user ? kPageFaultUser : 0);
+    const uint16_t access_bits = access_fault_bits(kind, user);
     const uint16_t reserved_fault = access_bits | kPageFaultPresent | kPageFaultReserved;
 
     const uint32_t pde_addr = ((mode.cr3 & kFrameMask) | (directory_index(lin) << 2)) & mode.address_mask;
@@ -154,23 +169,7 @@ PageWalk walk(const PhysMemory& mem, PhysMemory* marker, uint32_t lin, AccessKin
         final_addr = pte_addr;
         final_entry = pte;
     }
-    w.global = mode.pge && (final_entry & kEntryGlobal);
-    if (!allows(w, kind, user, mode.write_protect)) return fault(access_bits | kPageFaultPresent);
-
-    // The translation is used: mark the entries, the page table's PDE first.
-    const uint32_t final_bits = kEntryAccessed | (write ? kEntryDirty : 0);
-    if (marker) {
-        if (!large) set_entry_bits(*marker, pde_addr, pde, kEntryAccessed);
-        set_entry_bits(*marker, final_addr, final_entry, final_bits);
-        w.dirty = (final_entry | final_bits) & kEntryDirty;
-    } else {
-        w.dirty = final_entry & kEntryDirty;
-    }
-
-    w.page_base &= mode.address_mask;
-    w.phys = (w.page_base | (lin & (w.page_size - 1))) & mode.address_mask;
-    w.ok = true;
-    return w;
+    return complete(w, {pde_addr, pde, large, final_addr, final_entry}, marker, lin, kind, user, mode);
 }
 }  // namespace
 
