@@ -27,18 +27,23 @@ struct Collect final : TraceSink {
     void add(const TraceEvent& e) override { writer.add(e); }
 };
 
+// The default guest's devices, their output recorded; COM1 on `serial`.
+void add_devices(Machine& m, TraceRecorder& rec, std::unique_ptr<CharBackend> serial) {
+    m.add_device(std::make_unique<ExitPort>(m));
+    m.add_device(std::make_unique<DebugConsole>(
+        m.io(), rec.record_backend(std::make_unique<NullCharBackend>(), trace_channel::kDebugConsole)));
+    m.add_device(std::make_unique<Uart16550>(m.io(), std::move(serial)));
+    m.reset();
+}
+
 // Runs the default guest on `input`, recording into `sink`; with `replay`,
 // the serial input comes from that trace instead.
 RunResult run_guest(TraceSink& sink, const std::string& input, const Trace* replay = nullptr) {
     Machine m(default_guest_config());
     TraceRecorder rec(m, sink, 10);
-    m.add_device(std::make_unique<ExitPort>(m));
-    m.add_device(std::make_unique<DebugConsole>(m.io(), rec.record_backend(std::make_unique<NullCharBackend>(),
-                                                                          trace_channel::kDebugConsole)));
-    auto serial = replay ? rec.replay_backend(*replay, trace_channel::kCom1, true)
-                         : rec.record_backend(std::make_unique<BufferCharBackend>(input), trace_channel::kCom1);
-    m.add_device(std::make_unique<Uart16550>(m.io(), std::move(serial)));
-    m.reset();
+    add_devices(m, rec,
+                replay ? rec.replay_backend(*replay, trace_channel::kCom1, true)
+                       : rec.record_backend(std::make_unique<BufferCharBackend>(input), trace_channel::kCom1));
     RunResult r = m.run(50'000'000);
     rec.finish(r);
     return r;
@@ -65,20 +70,11 @@ TEST_CASE("Trace: the same run records the same bytes; a replay matches the reco
     CHECK(t.events.back().type == TraceEvent::Type::End);
 
     {
-        // Replay through a comparing sink: every event matches.
-        struct Both final : TraceSink {
-            TraceComparer* cmp = nullptr;
-            void add(const TraceEvent& e) override { cmp->add(e); }
-        } sink;
+        // Replay into a comparing sink: every event matches.
         Machine m(default_guest_config());
         TraceComparer cmp(t, m);
-        sink.cmp = &cmp;
-        TraceRecorder rec(m, sink, 10);
-        m.add_device(std::make_unique<ExitPort>(m));
-        m.add_device(std::make_unique<DebugConsole>(
-            m.io(), rec.record_backend(std::make_unique<NullCharBackend>(), trace_channel::kDebugConsole)));
-        m.add_device(std::make_unique<Uart16550>(m.io(), rec.replay_backend(t, trace_channel::kCom1, true)));
-        m.reset();
+        TraceRecorder rec(m, cmp, 10);
+        add_devices(m, rec, rec.replay_backend(t, trace_channel::kCom1, true));
         RunResult r = m.run(50'000'000);
         rec.finish(r);
         CHECK_FALSE(cmp.diverged());
@@ -90,20 +86,10 @@ TEST_CASE("Trace: a different input diverges at the first event it changes") {
     Collect a;
     run_guest(a, "primes\nexit\n");
     const Trace t = parse_trace(a.writer.bytes());
-    struct Fwd final : TraceSink {
-        TraceComparer* cmp = nullptr;
-        void add(const TraceEvent& e) override { cmp->add(e); }
-    } sink;
     Machine m(default_guest_config());
     TraceComparer cmp(t, m);
-    sink.cmp = &cmp;
-    TraceRecorder rec(m, sink, 10);
-    m.add_device(std::make_unique<ExitPort>(m));
-    m.add_device(std::make_unique<DebugConsole>(
-        m.io(), rec.record_backend(std::make_unique<NullCharBackend>(), trace_channel::kDebugConsole)));
-    m.add_device(std::make_unique<Uart16550>(
-        m.io(), rec.record_backend(std::make_unique<BufferCharBackend>("primez\nexit\n"), trace_channel::kCom1)));
-    m.reset();
+    TraceRecorder rec(m, cmp, 10);
+    add_devices(m, rec, rec.record_backend(std::make_unique<BufferCharBackend>("primez\nexit\n"), trace_channel::kCom1));
     rec.finish(m.run(50'000'000));
     REQUIRE(cmp.diverged());
     const auto& d = *cmp.divergence();
@@ -136,12 +122,7 @@ TEST_CASE("Trace: a run under the debugger, stopping at breakpoints and watchpoi
     Collect debugged;
     Machine m(default_guest_config());
     TraceRecorder rec(m, debugged, 10);
-    m.add_device(std::make_unique<ExitPort>(m));
-    m.add_device(std::make_unique<DebugConsole>(
-        m.io(), rec.record_backend(std::make_unique<NullCharBackend>(), trace_channel::kDebugConsole)));
-    m.add_device(std::make_unique<Uart16550>(
-        m.io(), rec.record_backend(std::make_unique<BufferCharBackend>("primes\nexit\n"), trace_channel::kCom1)));
-    m.reset();
+    add_devices(m, rec, rec.record_backend(std::make_unique<BufferCharBackend>("primes\nexit\n"), trace_channel::kCom1));
     Debugger dbg(m);
     Debugger::Breakpoint port;
     port.kind = Debugger::Kind::Port;
