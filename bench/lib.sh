@@ -219,3 +219,34 @@ table_ratio() {  # table_ratio <name> <wall a> <wall b> <cpu a> <cpu b>: b / a
   awk -v n="$1" -v a="$2" -v b="$3" -v ac="$4" -v bc="$5" 'BEGIN {
     printf "%-24s %14s %9s %8.2fx %9s %8.2fx\n", n, "", "", (a > 0 ? b / a : 0), "", (ac > 0 ? bc / ac : 0) }'
 }
+
+# Compares Amber's and Bochs's checksums ($a_sum, $b_sum) with each other and
+# with the known value $1 (empty: none known); sets status=1 on a mismatch.
+check_checksums() {  # check_checksums <known>
+  local want="$1" who got
+  for who in amber bochs; do
+    if [ "$who" = amber ]; then ((do_amber)) || continue; got=$a_sum
+    else ((do_bochs)) || continue; got=$b_sum; fi
+    if [ -n "$want" ] && [ "$got" != "$want" ]; then
+      echo "$prog: $who's checksum $got differs from the known value $want" >&2
+      status=1
+    fi
+  done
+  if ((do_amber && do_bochs)) && [ "$a_sum" != "$b_sum" ]; then
+    echo "$prog: CHECKSUM MISMATCH: amber $a_sum, bochs $b_sum" >&2
+    status=1
+  fi
+}
+
+# Bochs's own instruction count for the workload ($b_ticks minus the empty
+# run's $e_ticks) and its best wall and CPU seconds: sets bochs_own, insns, b_secs, b_cpus.
+bochs_figures() {
+  bochs_own=""
+  if ((do_bochs)) && [ -n "$b_ticks" ] && [ -n "$e_ticks" ]; then bochs_own=$((b_ticks - e_ticks)); fi
+  insns="${a_ticks:-$bochs_own}"
+  b_secs="" b_cpus=""
+  if ((do_bochs)); then
+    b_secs=$(elapsed "$best_e" "$best_b")
+    b_cpus=$(elapsed "$cpu_e" "$cpu_b")
+  fi
+}

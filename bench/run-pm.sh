@@ -252,27 +252,9 @@ done
 
 status=0
 want=$(known_checksum "$mem_pages" "$iters")
-for who in amber bochs; do
-  if [ "$who" = amber ]; then ((do_amber)) || continue; got=$a_sum
-  else ((do_bochs)) || continue; got=$b_sum; fi
-  if [ -n "$want" ] && [ "$got" != "$want" ]; then
-    echo "$prog: $who's checksum $got differs from the known value $want" >&2
-    status=1
-  fi
-done
-if ((do_amber && do_bochs)) && [ "$a_sum" != "$b_sum" ]; then
-  echo "$prog: CHECKSUM MISMATCH: amber $a_sum, bochs $b_sum" >&2
-  status=1
-fi
+check_checksums "$want"
 
-bochs_own=""
-if ((do_bochs)) && [ -n "$b_ticks" ] && [ -n "$e_ticks" ]; then bochs_own=$((b_ticks - e_ticks)); fi
-insns="${a_ticks:-$bochs_own}"
-b_secs="" b_cpus=""
-if ((do_bochs)); then
-  b_secs=$(elapsed "$best_e" "$best_b")
-  b_cpus=$(elapsed "$cpu_e" "$cpu_b")
-fi
+bochs_figures
 
 what="pm_mix"
 [ -n "$mem_pages" ] && what="k_mem over $mem_pages pages"
