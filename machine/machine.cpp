@@ -23,15 +23,28 @@ Machine::Machine(const MachineConfig& cfg) : cfg_(cfg), sched_(cfg.ticks_per_sec
                                                 t.address_bits));
     mem_.add_ram(0, (cfg.ram_bytes + kPageMask) & ~kPageMask);
     if (cfg.extended_ram_bytes) mem_.add_ram(0x100000, (cfg.extended_ram_bytes + kPageMask) & ~kPageMask);
-    if (!cfg.rom.empty()) {
-        if (cfg.rom.size() > 0x20000 || (cfg.rom.size() & kPageMask))
-            throw std::invalid_argument(fmt::format("firmware image must be a multiple of 4 KiB up to 128 KiB (got {} bytes)",
-                                                    cfg.rom.size()));
-        uint32_t size = static_cast<uint32_t>(cfg.rom.size());
-        if (cfg.ram_bytes <= 0x100000 - size) mem_.add_rom(0x100000 - size, cfg.rom);
-        if (bus_top > 0x100000) mem_.add_rom(static_cast<uint32_t>(bus_top - size), cfg.rom);
-    }
+    if (!cfg.rom.empty()) map_firmware(bus_top);
     cpu_ = std::make_unique<Cpu>(cfg.cpu, mem_, io_);
+}
+
+void Machine::map_firmware(uint64_t bus_top) {
+    const bool pc = cfg_.layout == MachineConfig::Layout::Pc;
+    const size_t max = pc ? 0x40000 : 0x20000;
+    const std::vector<uint8_t>& rom = cfg_.rom;
+    if (rom.size() > max || (rom.size() & kPageMask))
+        throw std::invalid_argument(fmt::format("firmware image must be a multiple of 4 KiB up to {} KiB (got {} bytes)",
+                                                max / 1024, rom.size()));
+    const uint32_t size = static_cast<uint32_t>(rom.size());
+    const uint32_t low = std::min<uint32_t>(size, 0x20000);  // what shows below 1 MiB
+    std::span<const uint8_t> low_part(rom.data() + (size - low), low);
+    if (pc) {
+        if (cfg_.ram_bytes > 0xA0000) throw std::invalid_argument("a PC has at most 640 KiB of conventional RAM");
+        mem_.add_ram(0xC0000, 0x40000);
+        mem_.load_image(0x100000 - low, low_part);
+    } else if (cfg_.ram_bytes <= 0x100000 - low) {
+        mem_.add_rom(0x100000 - low, low_part);
+    }
+    if (bus_top > 0x100000) mem_.add_rom(static_cast<uint32_t>(bus_top - size), rom);
 }
 
 void Machine::reset() {

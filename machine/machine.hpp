@@ -20,6 +20,13 @@ struct MachineConfig {
     uint32_t ram_bytes = 640 * 1024;       // conventional RAM from address 0
     uint32_t extended_ram_bytes = 0;       // RAM from 1 MiB up (286 and later)
     std::vector<uint8_t> rom;              // firmware: mapped to end at 1 MiB and at the top of the bus
+    // Bare: the firmware is ROM below 1 MiB (at most 128 KiB). Pc: 0xC0000-0xFFFFF
+    // is RAM the firmware shadows itself into (its last 128 KiB are preloaded
+    // there, as the chipset's power-on mapping shows them) and the whole image
+    // (up to 256 KiB) is ROM at the top of the bus; 0xA0000-0xBFFFF is left to
+    // the video card.
+    enum class Layout : uint8_t { Bare, Pc };
+    Layout layout = Layout::Bare;
     uint64_t ticks_per_second = 100'000'000;  // virtual instructions per guest second
     bool reboot_on_triple_fault = true;    // as a PC's chipset does; false ends the run instead
 };
@@ -67,6 +74,8 @@ public:
     void stop(StopReason reason, int exit_code = 0, std::string message = {});
 
 private:
+    void map_firmware(uint64_t bus_top);
+
     MachineConfig cfg_;
     PhysMemory mem_;
     IoBus io_;
