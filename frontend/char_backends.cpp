@@ -29,10 +29,12 @@ std::FILE* open_output(const std::string& path) {
 }
 }  // namespace
 
-std::unique_ptr<CharBackend> make_serial_backend(const BackendSpec& spec, std::function<void()> on_quit) {
+std::unique_ptr<CharBackend> make_serial_backend(const BackendSpec& spec, std::function<void()> on_quit,
+                                                 std::function<void()> on_monitor) {
     switch (spec.kind) {
     case BackendSpec::Kind::Stdio:
-        if (isatty(STDIN_FILENO)) return std::make_unique<TerminalCharBackend>(STDIN_FILENO, std::move(on_quit));
+        if (isatty(STDIN_FILENO))
+            return std::make_unique<TerminalCharBackend>(STDIN_FILENO, std::move(on_quit), std::move(on_monitor));
         return std::make_unique<StreamCharBackend>(STDIN_FILENO, stdout, false);
     case BackendSpec::Kind::File: return std::make_unique<StreamCharBackend>(-1, open_output(spec.path), true);
     case BackendSpec::Kind::None: break;

@@ -23,8 +23,9 @@ struct BackendSpec {
 BackendSpec parse_backend_spec(const std::string& text, const std::string& option);
 
 // A full-duplex backend for a serial port. on_quit: the user asked to quit
-// from the terminal (Ctrl-A x).
-std::unique_ptr<CharBackend> make_serial_backend(const BackendSpec& spec, std::function<void()> on_quit);
+// from the terminal (Ctrl-A x); on_monitor: ... for the monitor (Ctrl-A c).
+std::unique_ptr<CharBackend> make_serial_backend(const BackendSpec& spec, std::function<void()> on_quit,
+                                                 std::function<void()> on_monitor = {});
 
 // An output-only backend (the debug console).
 std::unique_ptr<CharBackend> make_output_backend(const BackendSpec& spec);

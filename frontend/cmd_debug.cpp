@@ -95,7 +95,7 @@ void run_line(monitor::Monitor& mon, Debugger& dbg, const std::string& line, boo
 int cmd_debug(const Args& args) {
     po::options_description desc = describe_options();
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).positional(po::positional_options_description()).run(), vm);
+    po::store(po::command_line_parser(accept_single_dash(args, desc)).options(desc).positional(po::positional_options_description()).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
         fmt::print("usage: amber debug [options]\n\nBuilds the machine 'amber run' would and stops it before its first "

@@ -123,7 +123,7 @@ Timed run_machine(const MachineOptions& opt, const GdbOptions& g) {
 int cmd_run(const Args& args) {
     po::options_description desc = describe_options();
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).positional(po::positional_options_description()).run(), vm);
+    po::store(po::command_line_parser(accept_single_dash(args, desc)).options(desc).positional(po::positional_options_description()).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
         fmt::print("usage: amber run [options]\n\nRuns a virtual machine; by default the embedded guest, a small "

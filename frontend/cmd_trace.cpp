@@ -232,7 +232,7 @@ int trace_record(const Args& args) {
         "the instructions --insn-log covers: FIRST_TICK:COUNT");
     add_machine_options(d, "none");
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(d).run(), vm);
+    po::store(po::command_line_parser(accept_single_dash(args, d)).options(d).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
         fmt::print("usage: amber trace record -o FILE [machine options]\n\n{}\n", fmt::streamed(d));

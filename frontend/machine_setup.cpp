@@ -10,6 +10,7 @@
 #include "devices/exit_port.hpp"
 #include "machine/trace_format.hpp"
 #include "devices/uart16550.hpp"
+#include "machine/automation.hpp"
 #include "frontend/commands.hpp"
 #include "roms/embedded.hpp"
 
@@ -17,82 +18,263 @@ namespace amber::cli {
 
 namespace po = boost::program_options;
 
+const char* const kDefaultVgaBios = "/usr/share/seabios/vgabios-stdvga.bin";
+const char* const kDefaultBios = "/usr/share/seabios/bios-256k.bin";
+
 void add_machine_options(po::options_description& d, const std::string& serial_default) {
     d.add_options()
-        ("cpu", po::value<std::string>()->default_value("80286"), "CPU model: 8086, 80286, 386, 486, pentium or p6")
+        ("machine", po::value<std::string>(),
+         "bare (a flat ROM, a UART and the debug ports) or pc (chipset, disks, VGA, SeaBIOS); "
+         "default: pc when -bios, a disk, a floppy or a CD is given")
+        ("cpu", po::value<std::string>(), "CPU model: 8086, 80286, 386, 486, pentium or p6 (default: 80286 bare, p6 PC)")
         ("rom", po::value<std::string>(),
-         "flat ROM image to run instead of the embedded default guest "
+         "bare machine: flat ROM image to run instead of the embedded default guest "
          "(a multiple of 4 KiB, at most 128 KiB; it ends at 1 MiB and the CPU starts in its last 16 bytes)")
-        ("ram", po::value<unsigned>()->default_value(640), "conventional RAM in KiB, from address 0 (1..640)")
-        ("ext-ram", po::value<unsigned>()->default_value(0), "extended RAM in MiB, from 1 MiB up (286 and later)")
+        ("bios", po::value<std::string>(),
+         "PC firmware (default: SeaBIOS, /usr/share/seabios/bios-256k.bin); any image up to 256 KiB that starts at "
+         "the reset vector")
+        ("vga-bios", po::value<std::string>()->default_value(kDefaultVgaBios), "the VGA card's option ROM")
+        ("ram", po::value<unsigned>()->default_value(640), "bare machine: conventional RAM in KiB (1..640)")
+        ("ext-ram", po::value<unsigned>()->default_value(0), "bare machine: extended RAM in MiB, from 1 MiB up")
+        ("m", po::value<unsigned>()->default_value(32), "PC: RAM in MiB (2..3072)")
+        ("hda", po::value<std::string>(), "PC: IDE primary master disk image (raw)")
+        ("hdb", po::value<std::string>(), "PC: IDE primary slave disk image")
+        ("hdc", po::value<std::string>(), "PC: IDE secondary master disk image")
+        ("hdd", po::value<std::string>(), "PC: IDE secondary slave disk image")
+        ("cdrom", po::value<std::string>(), "PC: CD-ROM image (ISO) as the IDE secondary master")
+        ("fda", po::value<std::string>(), "PC: floppy image in drive A")
+        ("fdb", po::value<std::string>(), "PC: floppy image in drive B")
+        ("boot", po::value<std::string>(), "PC: boot order, drives a (floppy), c (disk), d (CD), e.g. 'dc' or 'order=dc'")
+        ("snapshot", po::bool_switch(), "PC: guest writes go to a temporary overlay; image files are never changed")
+        ("nographic", po::bool_switch(), "PC: no screen in the terminal; the serial port gets stdio")
+        ("display", po::value<std::string>(), "PC: 'terminal' (the VGA text screen live in the terminal) or 'none'")
+        ("rtc-base", po::value<std::string>(), "PC: the RTC's date at power-on, YYYY-MM-DD[THH:MM:SS] UTC (default 2026-01-01)")
+        ("screen-dump", po::value<std::string>(), "PC: write the VGA text screen to FILE when the run ends")
         ("max-ticks", po::value<uint64_t>(), "stop after this many virtual instructions")
-        ("serial", po::value<std::string>()->default_value(serial_default), "COM1 at 0x3F8: stdio, none or file:PATH")
+        ("max-time", po::value<std::string>(), "stop after this much virtual time (e.g. 500ms, 30s, 2m)")
+        ("serial", po::value<std::string>()->default_value(serial_default),
+         "COM1 at 0x3F8: stdio, none or file:PATH")
         ("debugcon", po::value<std::string>()->default_value("none"), "debug console at port 0xE9: stdio, none or file:PATH")
+        ("biosdebug", po::value<std::string>()->default_value("none"), "PC: SeaBIOS's debug port 0x402: stdio, none or file:PATH")
+        ("automate", po::value<std::string>(), "automation script: wait/send/key/sleep/stop steps (docs/AUTOMATION.md)")
+        ("step", po::value<std::vector<std::string>>()->composing(), "one more automation step, after those of --automate")
         ("no-reboot", po::bool_switch(), "end the run on a triple fault (exit status 123) instead of resetting")
         ("log", po::value<std::string>(), "log levels, e.g. 'debug' or 'cpu=trace,uart=debug'");
 }
 
+std::vector<std::string> accept_single_dash(const std::vector<std::string>& args, const po::options_description& d) {
+    std::vector<std::string> out;
+    for (const std::string& a : args) {
+        if (a.size() > 2 && a[0] == '-' && a[1] != '-') {
+            const std::string name = a.substr(1, a.find('=') - 1);
+            if (d.find_nothrow(name, false, false, false)) {
+                out.push_back("-" + a);
+                continue;
+            }
+        }
+        out.push_back(a);
+    }
+    return out;
+}
+
+namespace {
+
+std::string read_text_file(const std::string& path, const char* what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError(fmt::format("cannot read {} '{}'", what, path));
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// "2026-01-01" or "2026-01-01T12:30:00", UTC, as Unix seconds.
+uint64_t parse_date(const std::string& text) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    char tail = 0;
+    int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail);
+    if (!(n == 3 || n == 6) || y < 1980 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59)
+        throw UsageError(fmt::format("--rtc-base must be YYYY-MM-DD[THH:MM:SS] between 1980 and 2099 (got '{}')", text));
+    // Days from the civil date (proleptic Gregorian), counted from 1970-01-01.
+    const int yy = y - (mo <= 2);
+    const int era = yy / 400, yoe = yy - era * 400;
+    const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const int64_t days = int64_t(era) * 146097 + doe - 719468;
+    return static_cast<uint64_t>(days * 86400 + h * 3600 + mi * 60 + s);
+}
+
+}  // namespace
+
 MachineOptions parse_machine_options(const po::variables_map& vm) {
     MachineOptions o;
-    std::string cpu = vm["cpu"].as<std::string>();
-    auto model = parse_cpu_model(cpu);
-    if (!model) throw UsageError(fmt::format("--cpu must be 8086, 80286, 386, 486, pentium or p6 (got '{}')", cpu));
-    o.cpu = *model;
+    auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
+    auto flag = [&](const char* name) { return vm[name].as<bool>(); };
+    const char* pc_only[] = {"bios", "m", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb", "boot", "snapshot",
+                             "nographic", "display", "rtc-base", "screen-dump", "biosdebug", "vga-bios"};
+    const char* pc_implying[] = {"bios", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb"};
+    if (given("machine")) {
+        const std::string m = vm["machine"].as<std::string>();
+        if (m == "pc") o.kind = MachineKind::Pc;
+        else if (m != "bare") throw UsageError(fmt::format("--machine must be bare or pc (got '{}')", m));
+    } else {
+        for (const char* name : pc_implying)
+            if (given(name)) o.kind = MachineKind::Pc;
+    }
+    const bool pc = o.kind == MachineKind::Pc;
+    for (const char* name : pc_only)
+        if (!pc && given(name))
+            throw UsageError(fmt::format("--{} is for a PC; this is a bare machine (give --machine pc)", name));
+    if (pc && given("rom")) throw UsageError("--rom is for a bare machine; a PC's firmware is given with -bios");
+    if (pc && (given("ram") || given("ext-ram")))
+        throw UsageError("--ram and --ext-ram are for a bare machine; give a PC's memory with -m");
+
+    o.cpu = pc ? CpuModel::p6 : CpuModel::i80286;
+    if (vm.count("cpu")) {
+        std::string cpu = vm["cpu"].as<std::string>();
+        auto model = parse_cpu_model(cpu);
+        if (!model) throw UsageError(fmt::format("--cpu must be 8086, 80286, 386, 486, pentium or p6 (got '{}')", cpu));
+        o.cpu = *model;
+    }
+    if (pc && o.cpu < CpuModel::i386)
+        throw UsageError(fmt::format("a PC runs SeaBIOS, which needs a 386 or later (--cpu {})", traits_of(o.cpu).name));
     if (vm.count("rom")) o.rom_path = vm["rom"].as<std::string>();
+    if (vm.count("bios")) o.rom_path = vm["bios"].as<std::string>();
     o.ram_kib = vm["ram"].as<unsigned>();
     // More would reach into the ROM, which must end at 1 MiB.
     if (o.ram_kib == 0 || o.ram_kib > 640)
         throw UsageError(fmt::format("--ram must be 1..640 KiB (got {})", o.ram_kib));
     o.ext_mib = vm["ext-ram"].as<unsigned>();
     if (o.ext_mib > 3071) throw UsageError(fmt::format("--ext-ram must be 0..3071 MiB (got {})", o.ext_mib));
+    o.mem_mib = vm["m"].as<unsigned>();
+    if (o.mem_mib < 2 || o.mem_mib > 3072) throw UsageError(fmt::format("-m must be 2..3072 MiB (got {})", o.mem_mib));
     if (vm.count("max-ticks")) o.max_ticks = vm["max-ticks"].as<uint64_t>();
-    o.no_reboot = vm["no-reboot"].as<bool>();
-    o.serial = parse_backend_spec(vm["serial"].as<std::string>(), "serial");
+    if (vm.count("max-time")) {
+        // The script parser knows durations; a one-step script reuses it.
+        const std::string t = vm["max-time"].as<std::string>();
+        std::vector<ScriptStep> steps;
+        try {
+            steps = parse_script("sleep " + t, MachineConfig{}.ticks_per_second);
+        } catch (const ScriptError&) {
+            throw UsageError(fmt::format("--max-time must be a duration such as 500ms, 30s or 2m (got '{}')", t));
+        }
+        o.max_ticks = std::min(o.max_ticks.value_or(UINT64_MAX), steps.at(0).ticks);
+    }
+    o.no_reboot = flag("no-reboot");
+
+    o.vga_bios = vm["vga-bios"].as<std::string>();
+    const char* hd_names[] = {"hda", "hdb", "hdc", "hdd"};
+    for (int i = 0; i < 4; ++i)
+        if (vm.count(hd_names[i])) o.hd[i] = vm[hd_names[i]].as<std::string>();
+    if (vm.count("cdrom")) {
+        if (o.hd[2]) throw UsageError("-cdrom and -hdc both want the secondary master: give one");
+        o.cdrom = vm["cdrom"].as<std::string>();
+    }
+    if (vm.count("fda")) o.fd[0] = vm["fda"].as<std::string>();
+    if (vm.count("fdb")) o.fd[1] = vm["fdb"].as<std::string>();
+    if (vm.count("boot")) {
+        const std::string raw = vm["boot"].as<std::string>();
+        std::string b = raw;
+        if (b.rfind("order=", 0) == 0) b = b.substr(6, b.find(',') == std::string::npos ? std::string::npos : b.find(',') - 6);
+        if (b.empty() || b.size() > 3 || b.find_first_not_of("acd") != std::string::npos)
+            throw UsageError(fmt::format("-boot takes drives a, c and d in order of preference, e.g. 'dc' (got '{}')", raw));
+        o.boot_order = b;
+    }
+    o.snapshot = flag("snapshot");
+    if (vm.count("rtc-base")) o.rtc_start = parse_date(vm["rtc-base"].as<std::string>());
+    if (vm.count("screen-dump")) o.screen_dump = vm["screen-dump"].as<std::string>();
+
+    const bool nographic = flag("nographic");
+    std::string serial = vm["serial"].as<std::string>();
+    // A PC shows its screen unless told otherwise; then the serial port has
+    // no terminal of its own, as in QEMU, and -nographic swaps the two.
+    if (pc && !given("serial") && !nographic) serial = "none";
+    if (pc && !given("serial") && nographic) serial = "stdio";
+    o.serial = parse_backend_spec(serial, "serial");
     o.debugcon = parse_backend_spec(vm["debugcon"].as<std::string>(), "debugcon");
-    if (o.serial.kind == BackendSpec::Kind::File && o.debugcon.kind == BackendSpec::Kind::File &&
-        o.serial.path == o.debugcon.path)
-        throw UsageError("--serial and --debugcon cannot write the same file");
+    o.port_402 = parse_backend_spec(vm["biosdebug"].as<std::string>(), "biosdebug");
+    o.display = pc && !nographic;
+    if (vm.count("display")) {
+        const std::string disp = vm["display"].as<std::string>();
+        if (disp == "none") o.display = false;
+        else if (disp != "terminal") throw UsageError(fmt::format("-display must be terminal or none (got '{}')", disp));
+        else if (nographic) throw UsageError("-nographic and -display terminal contradict each other");
+    }
+    if (o.display && o.serial.kind == BackendSpec::Kind::Stdio)
+        throw UsageError("the screen and the serial port cannot both use the terminal: give -nographic or -serial none/file:PATH");
+    const BackendSpec* files[] = {&o.serial, &o.debugcon, &o.port_402};
+    for (int i = 0; i < 3; ++i)
+        for (int j = i + 1; j < 3; ++j)
+            if (files[i]->kind == BackendSpec::Kind::File && files[j]->kind == BackendSpec::Kind::File &&
+                files[i]->path == files[j]->path)
+                throw UsageError(fmt::format("two consoles cannot write the same file '{}'", files[i]->path));
+
+    if (vm.count("automate")) o.script = read_text_file(vm["automate"].as<std::string>(), "automation script");
+    if (vm.count("step"))
+        for (const std::string& line : vm["step"].as<std::vector<std::string>>()) o.script += "\n" + line;
+    try {
+        (void)parse_script(o.script, MachineConfig{}.ticks_per_second);
+    } catch (const ScriptError& e) {
+        throw UsageError(e.what());
+    }
     return o;
 }
 
 namespace {
 
-std::vector<uint8_t> read_rom(const std::string& path) {
+std::vector<uint8_t> read_rom(const std::string& path, size_t max_kib) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(fmt::format("cannot read ROM image '{}'", path));
+    if (!in) throw std::runtime_error(fmt::format("cannot read firmware image '{}'", path));
     std::vector<uint8_t> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (image.empty() || image.size() % 4096 || image.size() > 128 * 1024)
-        throw std::runtime_error(fmt::format("ROM image '{}' is {} bytes; it must be a multiple of 4 KiB, at most 128 KiB",
-                                             path, image.size()));
+    if (image.empty() || image.size() % 4096 || image.size() > max_kib * 1024)
+        throw std::runtime_error(fmt::format("firmware image '{}' is {} bytes; it must be a multiple of 4 KiB, at most {} KiB",
+                                             path, image.size(), max_kib));
     return image;
 }
 
 MachineConfig machine_config(const MachineOptions& o) {
     MachineConfig cfg;
     cfg.cpu = o.cpu;
+    cfg.reboot_on_triple_fault = !o.no_reboot;
+    if (o.kind == MachineKind::Pc) {
+        cfg.layout = MachineConfig::Layout::Pc;
+        cfg.ram_bytes = 640 * 1024;
+        cfg.extended_ram_bytes = (o.mem_mib - 1) << 20;
+        cfg.rom = read_rom(o.rom_path.value_or(kDefaultBios), 256);
+        return cfg;
+    }
     cfg.ram_bytes = o.ram_kib * 1024;
     cfg.extended_ram_bytes = o.ext_mib << 20;
-    cfg.reboot_on_triple_fault = !o.no_reboot;
-    if (o.rom_path) cfg.rom = read_rom(*o.rom_path);
+    if (o.rom_path) cfg.rom = read_rom(*o.rom_path, 128);
     else cfg.rom.assign(roms::default_guest().begin(), roms::default_guest().end());
     return cfg;
 }
 
 }  // namespace
 
-std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdin_owner, const MachineHooks& hooks) {
+std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdin_owner, const MachineHooks& hooks,
+                                       MachineExtras* extras) {
     auto machine = std::make_unique<Machine>(machine_config(o));
     Machine& m = *machine;
     if (hooks.before_devices) hooks.before_devices(m);
-    auto wrap = [&](std::unique_ptr<CharBackend> b, uint8_t channel) {
+    MachineExtras unused;
+    MachineExtras& ex = extras ? *extras : unused;
+    // A script's taps sit next to the host backend, inside any trace
+    // recorder, so what a script sends is recorded as input.
+    auto wrap = [&](std::unique_ptr<CharBackend> b, uint8_t channel, TapBackend** tap) {
+        if (!o.script.empty()) {
+            auto t = std::make_unique<TapBackend>(std::move(b));
+            *tap = t.get();
+            b = std::move(t);
+        }
         return hooks.backend ? hooks.backend(std::move(b), channel) : std::move(b);
     };
     m.add_device(std::make_unique<ExitPort>(m));
-    m.add_device(std::make_unique<DebugConsole>(m.io(), wrap(make_output_backend(o.debugcon), trace_channel::kDebugConsole)));
+    m.add_device(std::make_unique<DebugConsole>(
+        m.io(), wrap(make_output_backend(o.debugcon), trace_channel::kDebugConsole, &ex.debugcon_tap)));
     auto serial = stdin_owner == SerialStdin::Guest
-                      ? make_serial_backend(o.serial, [&m] { m.stop(StopReason::Requested, 0, "quit from the console"); })
+                      ? make_serial_backend(o.serial, [&m] { m.stop(StopReason::Requested, 0, "quit from the console"); },
+                                            [&m] { m.stop(StopReason::Requested, 0, kMonitorRequest); })
                       : make_output_backend(o.serial);
-    m.add_device(std::make_unique<Uart16550>(m.io(), wrap(std::move(serial), trace_channel::kCom1)));
+    ex.terminal = dynamic_cast<TerminalCharBackend*>(serial.get());
+    m.add_device(std::make_unique<Uart16550>(m.io(), wrap(std::move(serial), trace_channel::kCom1, &ex.serial_tap)));
     m.reset();
     return machine;
 }

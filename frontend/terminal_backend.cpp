@@ -16,8 +16,12 @@ constexpr auto kIdleAfter = std::chrono::milliseconds(100);
 constexpr int kIdleWaitMs = 10;
 }  // namespace
 
-TerminalCharBackend::TerminalCharBackend(int in_fd, std::function<void()> on_quit)
-    : in_fd_(in_fd), raw_(in_fd), on_quit_(std::move(on_quit)), last_activity_(std::chrono::steady_clock::now()) {
+TerminalCharBackend::TerminalCharBackend(int in_fd, std::function<void()> on_quit, std::function<void()> on_monitor)
+    : in_fd_(in_fd),
+      raw_(std::in_place, in_fd),
+      on_quit_(std::move(on_quit)),
+      on_monitor_(std::move(on_monitor)),
+      last_activity_(std::chrono::steady_clock::now()) {
     // Raw mode swallows Ctrl-C, so say once how to get out.
     std::fputs("[amber] serial console on this terminal: C-a x quits, C-a h for help\r\n", stderr);
 }
@@ -64,6 +68,11 @@ std::optional<uint8_t> TerminalCharBackend::filter(uint8_t byte) {
         pos_ = len_;  // drop whatever was typed after
         if (on_quit_) on_quit_();
         return std::nullopt;
+    case 'c':
+    case 'C':
+        pos_ = len_;  // what was typed after belongs to the monitor
+        if (on_monitor_) on_monitor_();
+        return std::nullopt;
     case 'h':
     case 'H': print_help(); return std::nullopt;
     default: return std::nullopt;  // unknown escapes are swallowed
@@ -73,6 +82,7 @@ std::optional<uint8_t> TerminalCharBackend::filter(uint8_t byte) {
 void TerminalCharBackend::print_help() {
     // The terminal is raw: lines need an explicit carriage return.
     std::fputs("\r\n[amber] C-a x      quit\r\n"
+               "[amber] C-a c      stop the guest and enter the monitor ('resume' goes back)\r\n"
                "[amber] C-a h      this help\r\n"
                "[amber] C-a C-a    send C-a to the guest\r\n",
                stdout);

@@ -20,6 +20,8 @@ struct MachineConfig {
     uint32_t ram_bytes = 640 * 1024;       // conventional RAM from address 0
     uint32_t extended_ram_bytes = 0;       // RAM from 1 MiB up (286 and later)
     std::vector<uint8_t> rom;              // firmware: mapped to end at 1 MiB and at the top of the bus
+    uint64_t ticks_per_second = 100'000'000;  // virtual instructions per guest second
+    bool reboot_on_triple_fault = true;    // as a PC's chipset does; false ends the run instead
     // Bare: the firmware is ROM below 1 MiB (at most 128 KiB). Pc: 0xC0000-0xFFFFF
     // is RAM the firmware shadows itself into (its last 128 KiB are preloaded
     // there, as the chipset's power-on mapping shows them) and the whole image
@@ -27,8 +29,6 @@ struct MachineConfig {
     // the video card.
     enum class Layout : uint8_t { Bare, Pc };
     Layout layout = Layout::Bare;
-    uint64_t ticks_per_second = 100'000'000;  // virtual instructions per guest second
-    bool reboot_on_triple_fault = true;    // as a PC's chipset does; false ends the run instead
 };
 
 enum class StopReason {
@@ -38,6 +38,7 @@ enum class StopReason {
     TickLimit,       // the requested amount of virtual time has run
     TripleFault,
     Requested,       // the user or the frontend asked to stop
+    ScriptEnded,     // an automation script said stop, or one of its waits timed out
 };
 
 struct RunResult {

@@ -1,0 +1,32 @@
+// Running a built machine for `amber run` and `amber trace record`: in slices
+// of virtual time, between which the automation script takes its steps, the
+// screen is redrawn and the user may enter the monitor. Slices end at fixed
+// tick counts, so a scripted run is the same on every host.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "frontend/machine_setup.hpp"
+#include "machine/automation.hpp"
+#include "machine/machine.hpp"
+
+namespace amber::cli {
+
+struct Session {
+    std::unique_ptr<Automation> automation;  // null: no script
+    // Called between slices (screen refresh); may be empty.
+    std::function<void()> between_slices;
+    // Called when the run stopped because the user asked for the monitor;
+    // returns false to end the run instead of resuming it.
+    std::function<bool()> enter_monitor;
+};
+
+// The automation for the options' script (null when there is none).
+std::unique_ptr<Automation> make_automation(const MachineOptions& o, Machine& m, const MachineExtras& extras);
+
+// Runs until the machine stops for good, the tick limit (absolute ticks
+// from now) passes, or the script ends.
+RunResult run_session(Machine& m, uint64_t max_ticks, Session& s);
+
+}  // namespace amber::cli
