@@ -29,13 +29,14 @@ std::vector<uint8_t> make_rom(const std::vector<uint8_t>& main, const std::vecto
 // cli; ds = ss = 0; sp = 7000h; IVT[vector] = F000:0100; `setup`; PIC init
 // (08h/70h), which clears the edge latches of whatever `setup` raised.
 std::vector<uint8_t> prologue(uint8_t vector, std::initializer_list<uint8_t> setup) {
-    uint8_t off = uint8_t(vector * 4);
+    uint16_t off = uint16_t(vector * 4);
+    uint8_t lo = uint8_t(off), hi = uint8_t(off >> 8), lo2 = uint8_t(off + 2), hi2 = uint8_t((off + 2) >> 8);
     std::vector<uint8_t> head = {
         0xFA,                                            // cli
         0x31, 0xC0, 0x8E, 0xD8, 0x8E, 0xD0,              // xor ax,ax; mov ds,ax; mov ss,ax
         0xBC, 0x00, 0x70,                                // mov sp,7000h
-        0xC7, 0x06, off, 0x00, 0x00, 0x01,               // mov word [vector*4], 0100h
-        0xC7, 0x06, uint8_t(off + 2), 0x00, 0x00, 0xF0,  // mov word [vector*4+2], F000h
+        0xC7, 0x06, lo, hi, 0x00, 0x01,                  // mov word [vector*4], 0100h
+        0xC7, 0x06, lo2, hi2, 0x00, 0xF0,                // mov word [vector*4+2], F000h
     };
     head.insert(head.end(), setup);
     std::vector<uint8_t> pic = {
