@@ -1,3 +1,7 @@
+// System control port B (0x61) on the AT: counter 2's gate and speaker
+// enable, and read-only status: the DRAM refresh toggle (flips every
+// 15.085 us of virtual time) and counter 2's OUT. The parity/IOCHK enable
+// bits 2-3 are stored; errors are never reported (bits 6-7 read 0).
 #pragma once
 #include <cstdint>
 
@@ -8,10 +12,6 @@
 
 namespace amber {
 
-// System control port B (0x61) on the AT: counter 2's gate and speaker
-// enable, and read-only status: the DRAM refresh toggle (flips every
-// 15.085 us of virtual time) and counter 2's OUT. The parity/IOCHK enable
-// bits 2-3 are stored; errors are never reported (bits 6-7 read 0).
 class SystemControlB final : public Device, public IoHandler {
 public:
     static constexpr uint16_t kPort = 0x61;
