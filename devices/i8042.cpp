@@ -36,6 +36,20 @@ I8042::~I8042() {
     io_.unmap(this);
 }
 
+void I8042::set_pacing(Scheduler& sched, std::function<uint64_t()> now, uint64_t gap_ticks) {
+    if (!sched_) {
+        sched_ = &sched;
+        gap_event_ = sched.add_event("i8042 byte gap", [this](uint64_t) { end_gap(); });
+    }
+    now_ = std::move(now);
+    gap_ = now_ ? gap_ticks : 0;
+}
+
+void I8042::end_gap() {
+    in_gap_ = false;
+    service();
+}
+
 void I8042::reset() {
     ram_.fill(0);
     ram_[0] = kPowerOnCommandByte;
@@ -45,6 +59,8 @@ void I8042::reset() {
     pending_ = 0;
     output_port_ = kPowerOnOutputPort;
     break_prefix_ = false;
+    in_gap_ = false;
+    if (sched_) sched_->cancel(gap_event_);
     replies_.clear();
     update_irqs();
     // Bytes the devices queued before the reset may go now.
@@ -63,9 +79,11 @@ void I8042::visit(Archive& ar) {
     ar.field("output_port", output_port_);
     ar.field("break_prefix", break_prefix_);
     visit_byte_queue(ar, "replies", replies_, kMaxReplies);
+    ar.field("in_gap", in_gap_);
     if (ar.loading()) {
         if (replies_.size() % 2) replies_.pop_back();
         update_irqs();
+        if (in_gap_) start_gap();
     }
 }
 
@@ -94,9 +112,16 @@ uint8_t I8042::read_data() {
     if (obf_) {
         obf_ = aux_obf_ = false;
         update_irqs();
-        service();
+        if (gap_) start_gap();
+        else service();
     }
     return v;
+}
+
+void I8042::start_gap() {
+    if (!gap_) return end_gap();
+    in_gap_ = true;
+    sched_->schedule(gap_event_, now_() + gap_);
 }
 
 void I8042::write_command(uint8_t cmd) {
@@ -204,7 +229,8 @@ void I8042::reply(uint8_t byte, bool aux) {
 }
 
 void I8042::service() {
-    if (servicing_) return;  // a device notified us while we were pulling from it
+    // Not while pulling already (a device notified us from inside), nor in a paced gap.
+    if (servicing_ || in_gap_) return;
     servicing_ = true;
     while (!obf_) {
         if (!replies_.empty()) {

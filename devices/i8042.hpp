@@ -16,6 +16,12 @@
 // the mouse. Commands act at once (IBF always reads 0). A device that is
 // not plugged in (a null pointer) answers a write with timeout and FE.
 //
+// By default the next byte is in the buffer right after a read. With
+// set_pacing() it follows only after a gap of virtual time, as on a real
+// PS/2 line (about 1 ms a byte): DOS programs that hook INT 9 read port
+// 0x60 and then chain to the BIOS, which reads it again and must see the
+// same byte.
+//
 // The reset line and the A20 gate are the board's: reset_system() runs
 // when the guest pulses or writes the reset line low, set_a20() on every
 // write of the A20 bit (the last writer -- this or port 0x92 -- wins).
@@ -29,6 +35,7 @@
 #include "devices/ps2_device.hpp"
 #include "machine/device.hpp"
 #include "machine/io_bus.hpp"
+#include "machine/scheduler.hpp"
 
 namespace amber {
 
@@ -62,6 +69,9 @@ public:
     uint32_t io_read(uint16_t port, unsigned size) override;
     void io_write(uint16_t port, uint32_t value, unsigned size) override;
 
+    // `now` gives the current tick (the CPU's); 0 ticks turns pacing off.
+    void set_pacing(Scheduler& sched, std::function<uint64_t()> now, uint64_t gap_ticks);
+
     uint8_t status() const;
     uint8_t command_byte() const { return ram_[0]; }
     uint8_t output_port() const;
@@ -77,6 +87,8 @@ private:
     void to_device(PS2Device* dev, uint8_t value, bool aux);
     void reply(uint8_t byte, bool aux = false);  // a controller answer, before device bytes
     void service();  // fill an empty output buffer from the queues
+    void start_gap();
+    void end_gap();
     void update_irqs();
 
     IoBus& io_;
@@ -87,6 +99,10 @@ private:
     std::function<void(bool)> set_a20_;
     bool irq1_level_ = false, irq12_level_ = false;
     bool servicing_ = false;
+    Scheduler* sched_ = nullptr;
+    std::function<uint64_t()> now_;
+    uint64_t gap_ = 0;
+    Scheduler::EventId gap_event_ = 0;
 
     // ---- modelled state (visit) ----
     std::array<uint8_t, 32> ram_{};
@@ -99,6 +115,7 @@ private:
     uint8_t pending_ = 0;        // command whose data byte is next on port 0x60
     uint8_t output_port_ = kPowerOnOutputPort;
     bool break_prefix_ = false;  // translation saw F0: the next byte is a release
+    bool in_gap_ = false;        // paced: the buffer stays empty a moment after a read
     std::deque<uint8_t> replies_;  // controller answers: byte, then 1 if aux
 };
 

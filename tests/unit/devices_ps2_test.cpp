@@ -43,9 +43,9 @@ TEST_CASE("ps2 keyboard: commands and acknowledgements", "[kbd]") {
     CHECK(k.typematic() == 0x20);
 
     CHECK(to_keyboard(k, {0xF0, 0x01}) == Bytes{0xFA, 0xFA});
-    CHECK(to_keyboard(k, {0xF0, 0x00}) == Bytes{0xFA, 0x01});
+    CHECK(to_keyboard(k, {0xF0, 0x00}) == Bytes{0xFA, 0xFA, 0x01});
     CHECK(to_keyboard(k, {0xF0, 0x03}) == Bytes{0xFA, 0xFA});  // set 3 is acknowledged ...
-    CHECK(to_keyboard(k, {0xF0, 0x00}) == Bytes{0xFA, 0x01});  // ... but not adopted
+    CHECK(to_keyboard(k, {0xF0, 0x00}) == Bytes{0xFA, 0xFA, 0x01});  // ... but not adopted
     CHECK(to_keyboard(k, {0xF0, 0x07}) == Bytes{0xFA, 0xFE});  // no such set
     CHECK(k.scancode_set() == 1);
 
