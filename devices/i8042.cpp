@@ -31,6 +31,7 @@ I8042::I8042(IoBus& io, PS2Device* keyboard, PS2Device* mouse, IrqLine irq1, Irq
 }
 
 I8042::~I8042() {
+    if (sched_) sched_->cancel(gap_event_);
     if (keyboard_) keyboard_->set_output_notifier({});
     if (mouse_) mouse_->set_output_notifier({});
     io_.unmap(this);

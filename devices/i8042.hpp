@@ -70,6 +70,7 @@ public:
     void io_write(uint16_t port, uint32_t value, unsigned size) override;
 
     // `now` gives the current tick (the CPU's); 0 ticks turns pacing off.
+    // The scheduler must outlive the controller (the Machine's does).
     void set_pacing(Scheduler& sched, std::function<uint64_t()> now, uint64_t gap_ticks);
 
     uint8_t status() const;

@@ -2,7 +2,12 @@
 // BIOS and Linux's i8042 and atkbd/psmouse drivers do.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <memory>
+#include <vector>
+
 #include "kbd_rig.hpp"
+#include "machine/machine.hpp"
 
 using namespace amber;
 using namespace amber::i8042;
@@ -129,9 +134,9 @@ TEST_CASE("i8042: a slow reader loses nothing and sees one byte per read", "[kbd
 }
 
 TEST_CASE("i8042: paced, a second read of port 0x60 sees the same byte", "[kbd]") {
-    KbdRig r;
-    Scheduler sched;
+    Scheduler sched;  // outlives the controller
     uint64_t now = 0;
+    KbdRig r;
     r.kbc->set_pacing(sched, [&] { return now; }, 1000);
     r.write_command_byte(CB_KBD_INT | CB_SYS | CB_TRANSLATE);
     r.keyboard.tap(Key::Left);  // E0 4B, E0 CB
@@ -342,4 +347,32 @@ TEST_CASE("i8042: reset() and a save/load round trip", "[kbd]") {
     CHECK((r.status() & ST_SYS) == 0);
     CHECK(r.drain() == Bytes{0x30, 0xB0});
     CHECK(r.command_with_reply(0x20) == I8042::kPowerOnCommandByte);
+}
+
+TEST_CASE("i8042: a guest on a whole machine self-tests it and turns A20 off", "[kbd]") {
+    // A 4 KiB ROM whose reset vector holds `code`; the rest is HLT.
+    auto rom_with = [](std::vector<uint8_t> code) {
+        std::vector<uint8_t> rom(4096, 0xF4);
+        std::copy(code.begin(), code.end(), rom.end() - 16);
+        return rom;
+    };
+    MachineConfig cfg;
+    cfg.rom = rom_with({
+        0xB0, 0xAA, 0xE6, 0x64,  // mov al,0xAA / out 0x64,al   (self test)
+        0xE4, 0x60,              // in al,0x60                  (0x55)
+        0x88, 0xC4,              // mov ah,al
+        0xB0, 0xD1, 0xE6, 0x64,  // mov al,0xD1 / out 0x64,al   (write output port)
+        0xB0, 0xDD, 0xE6, 0x60,  // mov al,0xDD / out 0x60,al   (A20 off)
+    });
+    Machine m(cfg);
+    auto* keyboard = m.add_device(std::make_unique<PS2Keyboard>());
+    int resets = 0;
+    m.add_device(std::make_unique<I8042>(m.io(), keyboard, nullptr, IrqLine{}, IrqLine{}, [&] { ++resets; },
+                                         [&m](bool on) { m.cpu().set_a20(on); }));
+    m.reset();
+    REQUIRE(m.cpu().a20());
+    m.run(8);
+    CHECK(m.cpu().reg<uint8_t>(4) == 0x55);  // AH
+    CHECK_FALSE(m.cpu().a20());
+    CHECK(resets == 0);
 }
