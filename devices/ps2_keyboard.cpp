@@ -156,9 +156,11 @@ bool PS2Keyboard::type_text(std::string_view text) {
             all = false;
             continue;
         }
+        if (stroke->ctrl) press(ps2::Key::LeftCtrl);
         if (stroke->shift) press(ps2::Key::LeftShift);
         tap(stroke->key);
         if (stroke->shift) release(ps2::Key::LeftShift);
+        if (stroke->ctrl) release(ps2::Key::LeftCtrl);
     }
     return all;
 }

@@ -41,8 +41,9 @@ public:
     void press(ps2::Key key) { queue_event(key, true); }
     void release(ps2::Key key) { queue_event(key, false); }
     void tap(ps2::Key key) { press(key), release(key); }
-    // ASCII text as a US keyboard types it (Shift held where needed).
-    // Characters with no key are skipped; returns false if there were any.
+    // ASCII text as a US keyboard types it (Shift held where needed; ESC is
+    // Esc, ^A..^Z are Ctrl+letter). Characters with no key are skipped;
+    // returns false if there were any.
     bool type_text(std::string_view text);
     // Space-separated key combinations, "ctrl-alt-delete", "shift-f10 enter":
     // the keys of a combination are pressed in order and released in

@@ -213,7 +213,12 @@ std::optional<Keystroke> keystroke_for(char c) {
     case '\t': return Keystroke{Key::Tab, false};
     case '\b': return Keystroke{Key::Backspace, false};
     case ' ': return Keystroke{Key::Space, false};
+    case '\x1b': return Keystroke{Key::Esc, false};
     default: break;
+    }
+    if (c >= 0x01 && c <= 0x1A) {  // ^A .. ^Z
+        const char letter = static_cast<char>(c - 1 + 'a');
+        return Keystroke{*key_from_name(std::string_view(&letter, 1)), false, true};
     }
     // Unshifted characters have a key of their own name; shifted ones are
     // listed with the key they share.

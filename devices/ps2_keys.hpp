@@ -38,11 +38,13 @@ std::vector<uint8_t> scancodes(Key key, bool pressed, unsigned set);
 std::optional<Key> key_from_name(std::string_view name);
 std::string_view key_name(Key key);
 
-// The key (and whether Shift is needed) that types an ASCII character on a
-// US layout; '\n' and '\r' are Enter, '\t' Tab, '\b' Backspace.
+// The key (and whether Shift or Ctrl is held) that types an ASCII character
+// on a US layout; '\n' and '\r' are Enter, '\t' Tab, '\b' Backspace,
+// ESC (0x1B) Esc, and the other control characters 0x01-0x1A Ctrl+letter.
 struct Keystroke {
     Key key;
-    bool shift;
+    bool shift = false;
+    bool ctrl = false;
 };
 std::optional<Keystroke> keystroke_for(char c);
 

@@ -153,8 +153,11 @@ TEST_CASE("ps2 keyboard: typing text", "[kbd]") {
     };
     CHECK(take_all(k) == expected);
 
-    CHECK_FALSE(k.type_text("x\x01y"));  // no key for ^A: skipped, the rest typed
+    CHECK_FALSE(k.type_text("x\x80y"));  // no key for a non-ASCII byte: skipped, the rest typed
     CHECK(take_all(k) == Bytes{0x22, 0xF0, 0x22, 0x35, 0xF0, 0x35});
+
+    REQUIRE(k.type_text("\x03\x1b"));  // ^C, ESC
+    CHECK(take_all(k) == Bytes{0x14, 0x21, 0xF0, 0x21, 0xF0, 0x14, 0x76, 0xF0, 0x76});
 
     // Every printable ASCII character has a key.
     for (char c = ' '; c < 127; ++c) CHECK(ps2::keystroke_for(c).has_value());
