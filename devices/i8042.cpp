@@ -106,8 +106,9 @@ void I8042::io_write(uint16_t port, uint32_t value, unsigned) {
     else write_command(static_cast<uint8_t>(value));
 }
 
-// Reading takes the byte; the next one (if any) follows at once, with a
-// fresh interrupt edge. An empty buffer reads as its last byte.
+// Reading takes the byte; the next one (if any) follows at once, or after
+// the gap when paced, with a fresh interrupt edge. An empty buffer reads as
+// its last byte.
 uint8_t I8042::read_data() {
     const uint8_t v = out_;
     if (obf_) {
