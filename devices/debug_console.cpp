@@ -1,9 +1,14 @@
 #include "devices/debug_console.hpp"
 
+#include <fmt/format.h>
+
 namespace amber {
 
 DebugConsole::DebugConsole(IoBus& io, std::unique_ptr<CharBackend> out, uint16_t port)
-    : io_(io), out_(std::move(out)), port_(port) {
+    : io_(io),
+      out_(std::move(out)),
+      port_(port),
+      name_(port == kDefaultPort ? std::string("debugcon") : fmt::format("debugcon@{:#x}", port)) {
     if (!out_) out_ = std::make_unique<NullCharBackend>();
     io_.map(port_, 1, this);
 }
