@@ -531,3 +531,77 @@ TEST_CASE("floppy: ports are the 82077's and not 0x3F6", "[floppy]") {
     for (uint16_t p : {0x3F0, 0x3F1, 0x3F2, 0x3F3, 0x3F4, 0x3F5, 0x3F7})
         CHECK(r.io.handler_at(p) == r.fdc.get());
 }
+
+namespace {
+
+// Keeps every visited value in order, then hands them back when loading.
+class ValueTape final : public Archive {
+public:
+    bool loading() const override { return loading_; }
+    void field(std::string_view, uint8_t& v) override { io(v); }
+    void field(std::string_view, uint16_t& v) override { io(v); }
+    void field(std::string_view, uint32_t& v) override { io(v); }
+    void field(std::string_view, uint64_t& v) override { io(v); }
+    void bytes(std::string_view, std::span<uint8_t> data) override {
+        for (uint8_t& b : data) io(b);
+    }
+    void start_loading() {
+        loading_ = true;
+        pos_ = 0;
+    }
+
+private:
+    template <typename T> void io(T& v) {
+        if (loading_) v = static_cast<T>(values_.at(pos_++));
+        else values_.push_back(v);
+    }
+    std::vector<uint64_t> values_;
+    size_t pos_ = 0;
+    bool loading_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("floppy: state saved in the middle of a PIO read carries on after loading", "[floppy]") {
+    Rig a;
+    a.bios_init(0x03);
+    a.seek(0x00, 4);
+    a.command({0x66, 0x00, 4, 0, 9, 0x02, 10, 0x1B, 0xFF});
+    a.wait_irq();
+    std::vector<uint8_t> got;
+    for (int i = 0; i < 700; ++i) got.push_back(a.in(FIFO));
+
+    ValueTape tape;
+    a.fdc->visit(tape);
+    a.dma.visit(tape);
+    Rig b;
+    tape.start_loading();
+    b.fdc->visit(tape);
+    b.dma.visit(tape);
+
+    CHECK(b.in(MSR) == (MSR_RQM | MSR_DIO | MSR_NDMA | MSR_CB));
+    CHECK(b.fdc->cylinder(0) == 4);
+    while (b.in(MSR) == (MSR_RQM | MSR_DIO | MSR_NDMA | MSR_CB)) got.push_back(b.in(FIFO));
+    REQUIRE(got.size() == 1024);
+    CHECK(std::vector<uint8_t>(got.begin(), got.begin() + 512) == sector_data(lba_144(4, 0, 9)));
+    CHECK(std::vector<uint8_t>(got.begin() + 512, got.end()) == sector_data(lba_144(4, 0, 10)));
+    CHECK(b.result() == std::vector<uint8_t>{0x40, ST1_EN, 0x00, 5, 0, 1, 2});
+}
+
+TEST_CASE("dma: state survives a save and load", "[dma]") {
+    Rig a;
+    a.program_dma(0x12345, 300, 0x46);
+    a.out(0x0C, 0);
+    a.out(0x04, 0x45);  // flip-flop now on the high byte
+    ValueTape tape;
+    a.dma.visit(tape);
+    Rig b;
+    tape.start_loading();
+    b.dma.visit(tape);
+    CHECK(b.dma.physical_address(2) == 0x012345);
+    CHECK(b.dma.current_count(2) == 299);
+    CHECK(b.dma.mode(2) == 0x44);
+    CHECK_FALSE(b.dma.masked(2));
+    CHECK_FALSE(b.dma.masked(4));
+    CHECK(b.in(0x04) == 0x23);  // the high byte: the flip-flop came along
+}
