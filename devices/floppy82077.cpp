@@ -582,6 +582,10 @@ uint64_t Floppy82077::sector_offset(unsigned cyl, unsigned head, unsigned sector
 }
 
 bool Floppy82077::begin_sector() {
+    if (!drive_usable(drive_)) {  // ejected while the command ran
+        finish(ST0_ABNORMAL, ST1_MA, 0);
+        return false;
+    }
     const Drive& d = drives_[drive_];
     const FloppyFormat& f = *d.format;
     if (head_ >= f.heads) {  // multi-track stepped onto a side the medium lacks
@@ -607,6 +611,10 @@ bool Floppy82077::begin_sector() {
 }
 
 Floppy82077::Step Floppy82077::end_sector() {
+    if (!drive_usable(drive_)) {
+        finish(ST0_ABNORMAL, ST1_MA, 0);
+        return Step::Failed;
+    }
     Drive& d = drives_[drive_];
     if (op_ == Op::WriteData && !d.image->write(sector_offset(d.cylinder, head_, r_), buf_)) {
         finish(ST0_ABNORMAL, d.image->read_only() ? ST1_NW : ST1_CRC, 0);
@@ -628,6 +636,10 @@ Floppy82077::Step Floppy82077::end_sector() {
 }
 
 bool Floppy82077::end_format_sector() {
+    if (!drive_usable(drive_)) {
+        finish(ST0_ABNORMAL, ST1_MA, 0);
+        return false;
+    }
     Drive& d = drives_[drive_];
     const FloppyFormat& f = *d.format;
     c_ = buf_[0];

@@ -605,3 +605,18 @@ TEST_CASE("dma: state survives a save and load", "[dma]") {
     CHECK_FALSE(b.dma.masked(4));
     CHECK(b.in(0x04) == 0x23);  // the high byte: the flip-flop came along
 }
+
+TEST_CASE("floppy: ejecting in the middle of a PIO read ends the command safely", "[floppy]") {
+    Rig r;
+    r.bios_init(0x03);
+    r.command({0x66, 0x00, 0, 0, 1, 0x02, 3, 0x1B, 0xFF});
+    r.wait_irq();
+    for (int i = 0; i < 100; ++i) r.in(FIFO);
+    r.fdc->eject(0);
+    int guard = 0;
+    while (r.in(MSR) == (MSR_RQM | MSR_DIO | MSR_NDMA | MSR_CB) && guard++ < 2000) r.in(FIFO);
+    auto res = r.result();
+    REQUIRE(res.size() == 7);
+    CHECK(res[0] == 0x40);
+    CHECK(res[1] == ST1_MA);
+}
