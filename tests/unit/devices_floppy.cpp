@@ -620,3 +620,34 @@ TEST_CASE("floppy: ejecting in the middle of a PIO read ends the command safely"
     CHECK(res[0] == 0x40);
     CHECK(res[1] == ST1_MA);
 }
+
+TEST_CASE("floppy: READ TRACK starts at the first sector whatever R says", "[floppy]") {
+    Rig r;
+    r.bios_init();
+    r.seek(0x00, 3);
+    r.program_dma(0x8000, 3 * 512, 0x46);
+    auto res = r.data_command(0x42, 3, 0, 7, 18);
+    CHECK(res == std::vector<uint8_t>{0x00, 0x00, 0x00, 3, 0, 4, 2});
+    for (unsigned s = 1; s <= 3; ++s)
+        CHECK(r.memory(0x8000 + (s - 1) * 512, 512) == sector_data(lba_144(3, 0, s)));
+}
+
+TEST_CASE("floppy: relative seeks step from the present cylinder", "[floppy]") {
+    Rig r;
+    r.bios_init();
+    r.seek(0x00, 10);
+    r.command({0xCF, 0x00, 5});  // relative, inwards
+    r.wait_irq();
+    r.command({0x08});
+    CHECK(r.result() == std::vector<uint8_t>{0x20, 15});
+    r.command({0x8F, 0x00, 20});  // relative, outwards past track 0
+    r.wait_irq();
+    r.command({0x08});
+    CHECK(r.result() == std::vector<uint8_t>{0x20, 0});
+    CHECK(r.fdc->cylinder(0) == 0);
+    // The drive's head stops a few cylinders past the medium's last one.
+    r.seek(0x00, 200);
+    CHECK(r.fdc->cylinder(0) == 83);
+    r.command({0x04, 0x00});
+    CHECK((r.result()[0] & ST3_T0) == 0);
+}
