@@ -89,10 +89,7 @@ void ScsiCdrom::reset() {
     last_lba_ = 0;
     audio_ports_ = {0x01, 0xFF, 0x02, 0xFF, 0, 0, 0, 0};
     audio_flags_ = 0x04;
-    buffer_.clear();
-    buffer_pos_ = 0;
-    remaining_ = 0;
-    streaming_ = false;
+    abort_transfer();
     stream_lba_ = 0;
     stream_fmt_ = {};
 }
@@ -132,6 +129,13 @@ void ScsiCdrom::visit(Archive& ar) {
 
 // ---- command flow -------------------------------------------------------
 
+void ScsiCdrom::abort_transfer() {
+    buffer_.clear();
+    buffer_pos_ = 0;
+    remaining_ = 0;
+    streaming_ = false;
+}
+
 size_t ScsiCdrom::data_out_length(std::span<const uint8_t> cdb) const {
     if (cdb.empty()) return 0;
     if (cdb[0] == MODE_SELECT_6 && cdb.size() > 4) return cdb[4];
@@ -140,11 +144,7 @@ size_t ScsiCdrom::data_out_length(std::span<const uint8_t> cdb) const {
 }
 
 ScsiCdrom::Result ScsiCdrom::execute(std::span<const uint8_t> cdb_in, std::span<const uint8_t> data_out) {
-    // A new command abandons whatever is left of the previous data-in phase.
-    buffer_.clear();
-    buffer_pos_ = 0;
-    remaining_ = 0;
-    streaming_ = false;
+    abort_transfer();  // whatever is left of the previous data-in phase
     // Fields past the end of a short CDB read as zero.
     std::array<uint8_t, 16> cdb{};
     std::copy_n(cdb_in.begin(), std::min(cdb_in.size(), cdb.size()), cdb.begin());
@@ -320,11 +320,7 @@ size_t ScsiCdrom::read_data(std::span<uint8_t> out) {
         buffer_pos_ += uint32_t(n);
         remaining_ -= n;
     }
-    if (remaining_ == 0) {
-        buffer_.clear();
-        buffer_pos_ = 0;
-        streaming_ = false;
-    }
+    if (remaining_ == 0) abort_transfer();  // done: free the buffer
     return done;
 }
 

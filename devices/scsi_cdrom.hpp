@@ -17,6 +17,14 @@
 //      image could not be read: sense() says MEDIUM ERROR and the command
 //      ends with CHECK CONDITION.
 //
+// Unit attention is reported by the first command after the event except
+// INQUIRY, REQUEST SENSE, GET CONFIGURATION and GET EVENT STATUS
+// NOTIFICATION, which run normally and leave it pending (REQUEST SENSE
+// reports it, and clears it, when the last command left no sense).
+//
+// Not a Device of its own: the drive that carries it (the ATAPI device)
+// forwards its reset() and visit().
+//
 // Modelled: sense data with REQUEST SENSE; unit attention (power on / reset,
 // then "not ready to ready change" once after each disc load); a tray that
 // opens (START STOP UNIT eject, refused while PREVENT ALLOW MEDIUM REMOVAL
@@ -122,6 +130,9 @@ public:
     // produced (fewer than out.size() at its end, or on a read error).
     size_t read_data(std::span<uint8_t> out);
     uint64_t data_remaining() const { return remaining_; }
+    // Drops the rest of the data-in phase (a device reset, a host abort).
+    // Sense, lock and unit attention stay, as after an ATAPI soft reset.
+    void abort_transfer();
 
     // Sense of the last command (NO SENSE after a good one).
     const scsi::Sense& sense() const { return sense_; }

@@ -253,6 +253,13 @@ TEST_CASE("cdrom: the data-in length is known before any sector is read", "[cdro
     CHECK(l.cd.execute(packet({TEST_UNIT_READY})).ok);
     CHECK(l.cd.data_remaining() == 0);
     CHECK(l.cd.read_data(piece) == 0);
+    // So does an abort, which keeps the lock.
+    REQUIRE(l.cd.execute(packet({PREVENT_ALLOW_MEDIUM_REMOVAL, 0, 0, 0, 1})).ok);
+    REQUIRE(l.cd.execute(packet({READ_10, 0, 0, 0, 0, 0, 0, 0, 2})).length == 4096);
+    l.cd.abort_transfer();
+    CHECK(l.cd.data_remaining() == 0);
+    CHECK(l.cd.read_data(piece) == 0);
+    CHECK(l.cd.removal_prevented());
 }
 
 TEST_CASE("cdrom: reads past the end are LBA out of range", "[cdrom]") {
