@@ -1,0 +1,89 @@
+// The VGA's life cycle: construction, reset to mode 3, and its saved state.
+// Ports are in vga_ports.cpp, memory in vga_memory.cpp, the Bochs VBE
+// extension in vga_vbe.cpp and the text screen in vga_text.cpp.
+#include "devices/vga.hpp"
+
+#include <algorithm>
+
+#include "devices/vga_modes.hpp"
+
+namespace amber {
+
+using namespace vga;
+
+Vga::Vga(IoBus& io, PhysMemory& mem, Clock clock, uint64_t ticks_per_second, uint32_t vram_bytes)
+    : io_(io), mem_(mem), clock_(std::move(clock)), ticks_per_second_(std::max<uint64_t>(ticks_per_second, 1)) {
+    vram_bytes = std::max(vram_bytes, 4 * kPlaneSize);
+    vram_bytes = std::min<uint32_t>(vram_bytes, 0xFFFF * 0x10000u);  // DISPI reports it in 64 KiB units
+    vram_.assign((vram_bytes + 0xFFFF) & ~0xFFFFu, 0);
+    io_.map(0x3B0, 0x30, this);  // 0x3B0-0x3DF: mono CRTC, the VGA block, colour CRTC
+    io_.map(kDispiIndexPort, 3, this);  // 0x1CE index, 0x1CF data (0x1D0 so a word at 0x1CF arrives whole)
+    mem_.add_mmio(kWindowBase, kWindowSize, this);
+    reset();
+}
+
+Vga::~Vga() { io_.unmap(this); }
+
+void Vga::reset() {
+    std::fill(vram_.begin(), vram_.end(), 0);
+    const VgaModeRegisters& m = kVgaMode3;
+    misc_ = m.misc;
+    seq_ = m.seq;
+    crtc_ = m.crtc;
+    gc_ = m.gc;
+    attr_ = m.attr;
+    feature_ = 0;
+    subsystem_enable_ = 1;
+    seq_index_ = crtc_index_ = gc_index_ = 0;
+    attr_index_ = AR_INDEX_PAS;
+    attr_flipflop_data_ = false;
+    latch_ = {};
+    for (unsigned i = 0; i < 256; ++i) dac_[i] = ega_dac_color(uint8_t(i & 0x3F));
+    dac_pel_mask_ = 0xFF;
+    dac_write_index_ = dac_read_index_ = dac_component_ = 0;
+    dac_reading_ = false;
+    dispi_index_ = 0;
+    dispi_ = {};
+    dispi_[DISPI_ID] = kDispiId5;
+    dispi_[DISPI_XRES] = 640;
+    dispi_[DISPI_YRES] = 480;
+    dispi_[DISPI_BPP] = 8;
+    dispi_[DISPI_VIRT_WIDTH] = 640;
+    dispi_[DISPI_VIRT_HEIGHT] = 480;
+    dispi_[DISPI_VIDEO_MEMORY_64K] = uint16_t(vram_.size() / 0x10000);
+}
+
+void Vga::visit(Archive& ar) {
+    ar.bytes("vram", vram_);
+    ar.field("misc", misc_);
+    ar.field("feature", feature_);
+    ar.field("subsystem_enable", subsystem_enable_);
+    ar.field("seq_index", seq_index_);
+    ar.field("crtc_index", crtc_index_);
+    ar.field("gc_index", gc_index_);
+    ar.field("attr_index", attr_index_);
+    ar.bytes("seq", seq_);
+    ar.bytes("crtc", crtc_);
+    ar.bytes("gc", gc_);
+    ar.bytes("attr", attr_);
+    ar.field("attr_flipflop", attr_flipflop_data_);
+    ar.bytes("latch", latch_);
+    for (auto& entry : dac_) ar.bytes("dac", entry);
+    ar.field("dac_pel_mask", dac_pel_mask_);
+    ar.field("dac_write_index", dac_write_index_);
+    ar.field("dac_read_index", dac_read_index_);
+    ar.field("dac_component", dac_component_);
+    ar.field("dac_reading", dac_reading_);
+    ar.field("dispi_index", dispi_index_);
+    for (auto& r : dispi_) ar.field("dispi", r);
+    if (ar.loading()) {
+        // Indexes are used to address arrays: keep loaded ones in range.
+        seq_index_ &= 0x07;
+        crtc_index_ &= 0x3F;
+        gc_index_ &= 0x0F;
+        attr_index_ &= 0x3F;
+        dac_component_ %= 3;
+    }
+}
+
+}  // namespace amber
