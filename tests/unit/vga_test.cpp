@@ -159,14 +159,14 @@ TEST_CASE("vga: the CRTC start address scrolls the screen and the offset sets th
     // Second page (as INT 10h AH=05 selects it): start 0x800 cells = 0xB9000.
     r.crtc(vga::CR_START_HI, 0x08);
     r.crtc(vga::CR_START_LO, 0x00);
-    r.put_text(0x800, "page one");
+    r.put_text(0x800, "page one" + std::string(72, ' '));
     CHECK(trimmed(r.vga.text_lines()[0]) == "page one");
 
     // A 132-cell row pitch (offset 66) with the start back at 0.
     r.crtc(vga::CR_START_HI, 0);
     r.crtc(vga::CR_START_LO, 0);
     r.crtc(vga::CR_OFFSET, 66);
-    r.put_text(132, "pitch");
+    r.put_text(132, "pitch" + std::string(127, ' '));
     CHECK(trimmed(r.vga.text_lines()[1]) == "pitch");
 }
 
