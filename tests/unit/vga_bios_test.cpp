@@ -21,67 +21,91 @@ namespace {
 
 constexpr const char* kVgaBiosPath = "/usr/share/seabios/vgabios-stdvga.bin";
 
-// A 64 KiB system ROM at F0000 (hand-assembled, real mode):
-//   point every interrupt vector at an IRET, call the VGA BIOS's init entry
-//   (C000:0003), INT 10h AX=0003 (mode 3), print `text` with AH=0Eh, exit 0.
-std::vector<uint8_t> boot_rom(const std::string& text) {
+struct Int10 {
+    uint16_t ax, bx;
+};
+
+// A 64 KiB system ROM at F0000, hand-assembled real-mode code: point every
+// interrupt vector at an IRET, call the VGA BIOS's init entry (C000:0003),
+// make each INT 10h call in `calls`, print `text` with teletype output
+// (AH=0Eh), then exit through port 0x501 with AL as the last call left it
+// (0 after printing).
+std::vector<uint8_t> boot_rom(const std::vector<Int10>& calls, const std::string& text) {
     std::vector<uint8_t> rom(0x10000, 0xF4);
-    const std::vector<uint8_t> code = {
-        0xFA,                          // 00 cli
-        0x31, 0xC0,                    // 01 xor ax,ax
-        0x8E, 0xD0,                    // 03 mov ss,ax
-        0xBC, 0x00, 0x70,              // 05 mov sp,0x7000
-        0x8E, 0xD8,                    // 08 mov ds,ax
-        0x8E, 0xC0,                    // 0A mov es,ax
-        0x31, 0xFF,                    // 0C xor di,di
-        0xB9, 0x00, 0x01,              // 0E mov cx,256
-        0xC7, 0x05, 0x00, 0xFF,        // 11 mov word [di],0xFF00
-        0xC7, 0x45, 0x02, 0x00, 0xF0,  // 15 mov word [di+2],0xF000
-        0x83, 0xC7, 0x04,              // 1A add di,4
-        0xE2, 0xF2,                    // 1D loop 0x11
-        0x9A, 0x03, 0x00, 0x00, 0xC0,  // 1F call 0xC000:0x0003
-        0xB8, 0x03, 0x00,              // 24 mov ax,3
-        0xCD, 0x10,                    // 27 int 0x10
-        0xBE, 0x42, 0x00,              // 29 mov si,msg
-        0x2E, 0xAC,                    // 2C cs lodsb
-        0x84, 0xC0,                    // 2E test al,al
-        0x74, 0x09,                    // 30 jz 0x3B
-        0xB4, 0x0E,                    // 32 mov ah,0x0E
-        0xBB, 0x07, 0x00,              // 34 mov bx,7
-        0xCD, 0x10,                    // 37 int 0x10
-        0xEB, 0xF1,                    // 39 jmp 0x2C
-        0xB0, 0x00,                    // 3B mov al,0
-        0xBA, 0x01, 0x05,              // 3D mov dx,0x501
-        0xEE,                          // 40 out dx,al
-        0xF4,                          // 41 hlt
+    std::vector<uint8_t> c = {
+        0xFA,                          // cli
+        0x31, 0xC0,                    // xor ax,ax
+        0x8E, 0xD0,                    // mov ss,ax
+        0xBC, 0x00, 0x70,              // mov sp,0x7000
+        0x8E, 0xD8,                    // mov ds,ax
+        0x8E, 0xC0,                    // mov es,ax
+        0x31, 0xFF,                    // xor di,di
+        0xB9, 0x00, 0x01,              // mov cx,256
+        0xC7, 0x05, 0x00, 0xFF,        // fill: mov word [di],0xFF00
+        0xC7, 0x45, 0x02, 0x00, 0xF0,  // mov word [di+2],0xF000
+        0x83, 0xC7, 0x04,              // add di,4
+        0xE2, 0xF2,                    // loop fill
+        0x9A, 0x03, 0x00, 0x00, 0xC0,  // call 0xC000:0x0003
     };
-    std::copy(code.begin(), code.end(), rom.begin());
-    std::memcpy(&rom[0x42], text.c_str(), text.size() + 1);
+    for (const Int10& call : calls) {
+        c.insert(c.end(), {0xB8, uint8_t(call.ax), uint8_t(call.ax >> 8)});  // mov ax,imm
+        c.insert(c.end(), {0xBB, uint8_t(call.bx), uint8_t(call.bx >> 8)});  // mov bx,imm
+        c.insert(c.end(), {0xCD, 0x10});                                     // int 0x10
+    }
+    if (!text.empty()) {
+        const size_t msg_at = c.size() + 23;  // right after the code below
+        c.insert(c.end(), {0xBE, uint8_t(msg_at), uint8_t(msg_at >> 8)});  // mov si,msg
+        c.insert(c.end(), {
+            0x2E, 0xAC,        // next: cs lodsb
+            0x84, 0xC0,        // test al,al
+            0x74, 0x09,        // jz done
+            0xB4, 0x0E,        // mov ah,0x0E
+            0xBB, 0x07, 0x00,  // mov bx,7
+            0xCD, 0x10,        // int 0x10
+            0xEB, 0xF1,        // jmp next
+        });                    // done:
+    }
+    c.insert(c.end(), {0xBA, 0x01, 0x05, 0xEE, 0xF4});  // mov dx,0x501; out dx,al; hlt
+    if (!text.empty()) c.insert(c.end(), text.begin(), text.end() + 1);
+    std::copy(c.begin(), c.end(), rom.begin());
     rom[0xFF00] = 0xCF;  // iret
     const uint8_t reset[] = {0xEA, 0x00, 0x00, 0x00, 0xF0};  // jmp 0xF000:0
     std::copy(std::begin(reset), std::end(reset), rom.begin() + 0xFFF0);
     return rom;
 }
 
+struct BiosRig {
+    std::unique_ptr<Machine> m;
+    Vga* vga = nullptr;
+    RunResult result;
+
+    BiosRig(const std::vector<Int10>& calls, const std::string& text, uint8_t scribble = 0) {
+        MachineConfig cfg;
+        cfg.cpu = CpuModel::i486;
+        cfg.rom = boot_rom(calls, text);
+        m = std::make_unique<Machine>(cfg);
+        Machine& mr = *m;
+        vga = m->add_device(std::make_unique<Vga>(m->io(), m->memory(), [&mr] { return mr.cpu().ticks; },
+                                                  m->scheduler().ticks_per_second()));
+        m->add_device(std::make_unique<ExitPort>(*m));
+        // The VGA BIOS writes its own variables at run time, so it sits in
+        // RAM (shadowed), where a system BIOS would copy it.
+        const std::vector<uint8_t> bios = load_vga_bios(kVgaBiosPath);
+        m->memory().add_ram(0xC0000, 0x10000);
+        for (size_t i = 0; i < bios.size(); ++i) m->memory().write8(0xC0000 + uint32_t(i), bios[i]);
+        m->reset();
+        if (scribble) m->memory().write8(0xB8000 + 2 * 80 * 5, scribble);
+        result = m->run(400'000'000);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("vga: SeaBIOS's VGA BIOS sets mode 3, loads the font and prints", "[vga]") {
-    MachineConfig cfg;
-    cfg.cpu = CpuModel::i486;
-    cfg.rom = boot_rom("Hello VGA\r\nsecond line");
-    Machine m(cfg);
-    Vga* vga = m.add_device(std::make_unique<Vga>(m.io(), m.memory(), [&m] { return m.cpu().ticks; },
-                                                  m.scheduler().ticks_per_second()));
-    m.add_device(std::make_unique<ExitPort>(m));
-    // The VGA BIOS writes its own variables at run time, so it sits in RAM (shadowed), as a system BIOS puts it.
-    const std::vector<uint8_t> bios = load_vga_bios(kVgaBiosPath);
-    m.memory().add_ram(0xC0000, 0x10000);
-    for (size_t i = 0; i < bios.size(); ++i) m.memory().write8(0xC0000 + uint32_t(i), bios[i]);
     // Scribble on the screen first, so the mode set's clearing shows.
-    m.reset();
-    m.memory().write8(0xB8000 + 2 * 80 * 5, '#');
-
-    RunResult r = m.run(200'000'000);
+    BiosRig rig({{0x0003, 0}}, "Hello VGA\r\nsecond line", '#');
+    const RunResult& r = rig.result;
+    Vga* vga = rig.vga;
     INFO(r.message);
     REQUIRE(r.reason == StopReason::GuestExit);
     CHECK(r.exit_code == 0);
@@ -116,4 +140,65 @@ TEST_CASE("vga: SeaBIOS's VGA BIOS sets mode 3, loads the font and prints", "[vg
     CHECK(vga->dac_entry(0x3F) == std::array<uint8_t, 3>{63, 63, 63});
     // The BIOS found the VBE extension.
     CHECK(vga->dispi(vga::DISPI_ID) == vga::kDispiId5);
+}
+
+TEST_CASE("vga: SeaBIOS draws text in planar mode 12h through the write pipeline", "[vga]") {
+    // 'A' in white at column 0, 'B' in green (plane 1 only) at column 1.
+    BiosRig rig({{0x0012, 0}, {0x0E41, 0x000F}, {0x0E42, 0x0002}}, "");
+    INFO(rig.result.message);
+    REQUIRE(rig.result.reason == StopReason::GuestExit);
+    Vga& vga = *rig.vga;
+    CHECK_FALSE(vga.text_mode());
+    CHECK(vga.text_lines().empty());
+    unsigned ink_a = 0, ink_b = 0, stray = 0;
+    for (unsigned line = 0; line < 16; ++line) {
+        const uint32_t off = line * 80;  // 640 pixels per line, 8 per byte
+        const uint8_t a = vga.plane_byte(0, off);
+        ink_a += a != 0;
+        for (unsigned p = 1; p < 4; ++p) stray += vga.plane_byte(p, off) != a;  // white: all planes alike
+        ink_b += vga.plane_byte(1, off + 1) != 0;
+        stray += vga.plane_byte(0, off + 1) + vga.plane_byte(2, off + 1) + vga.plane_byte(3, off + 1);
+    }
+    CHECK(ink_a >= 6);
+    CHECK(ink_b >= 6);
+    CHECK(stray == 0);
+}
+
+TEST_CASE("vga: SeaBIOS draws text in chain-4 mode 13h", "[vga]") {
+    BiosRig rig({{0x0013, 0}, {0x0E41, 0x000E}}, "");
+    INFO(rig.result.message);
+    REQUIRE(rig.result.reason == StopReason::GuestExit);
+    Vga& vga = *rig.vga;
+    CHECK_FALSE(vga.text_mode());
+    unsigned yellow = 0, other = 0;
+    for (unsigned y = 0; y < 8; ++y)
+        for (unsigned x = 0; x < 8; ++x) {
+            const uint8_t px = rig.m->memory().read8(0xA0000 + y * 320 + x);
+            yellow += px == 0x0E;
+            other += px != 0x0E && px != 0;
+        }
+    CHECK(yellow >= 10);
+    CHECK(other == 0);
+}
+
+TEST_CASE("vga: SeaBIOS sets a VBE mode through dispi, and mode 3 comes back", "[vga]") {
+    {
+        BiosRig rig({{0x4F02, 0x4112}}, "");  // 640x480, linear framebuffer
+        INFO(rig.result.message);
+        REQUIRE(rig.result.reason == StopReason::GuestExit);
+        CHECK(rig.result.exit_code == 0x4F);  // AL=4Fh: function supported
+        Vga& vga = *rig.vga;
+        CHECK(vga.vbe_enabled());
+        CHECK_FALSE(vga.text_mode());
+        CHECK(vga.dispi(vga::DISPI_XRES) == 640);
+        CHECK(vga.dispi(vga::DISPI_YRES) == 480);
+        CHECK(vga.dispi(vga::DISPI_BPP) == 24);
+        CHECK((vga.dispi(vga::DISPI_ENABLE) & vga::DISPI_LFB_ENABLED));
+    }
+    BiosRig rig({{0x4F02, 0x4112}, {0x0003, 0}}, "back in text");
+    INFO(rig.result.message);
+    REQUIRE(rig.result.reason == StopReason::GuestExit);
+    CHECK_FALSE(rig.vga->vbe_enabled());
+    REQUIRE(rig.vga->text_mode());
+    CHECK(cli::dump_text(*rig.vga).rfind("back in text\n", 0) == 0);
 }
