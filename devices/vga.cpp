@@ -16,7 +16,13 @@ Vga::Vga(IoBus& io, PhysMemory& mem, Clock clock, uint64_t ticks_per_second, uin
     vram_bytes = std::max(vram_bytes, 4 * kPlaneSize);
     vram_bytes = std::min<uint32_t>(vram_bytes, 0xFFFF * 0x10000u);  // DISPI reports it in 64 KiB units
     vram_.assign((vram_bytes + 0xFFFF) & ~0xFFFFu, 0);
-    io_.map(0x3B0, 0x30, this);  // 0x3B0-0x3DF: mono CRTC, the VGA block, colour CRTC
+    // Only the VGA's own ports: 0x3BC (a parallel port on many PCs) and the
+    // rest of the MDA/CGA blocks stay free for other devices.
+    io_.map(0x3B4, 2, this);  // mono CRTC
+    io_.map(0x3BA, 1, this);  // mono input status 1 / feature control
+    io_.map(0x3C0, 0x10, this);
+    io_.map(0x3D4, 2, this);  // colour CRTC
+    io_.map(0x3DA, 1, this);  // colour input status 1 / feature control
     io_.map(kDispiIndexPort, 3, this);  // 0x1CE index, 0x1CF data (0x1D0 so a word at 0x1CF arrives whole)
     mem_.add_mmio(kWindowBase, kWindowSize, this);
     reset();
