@@ -74,14 +74,21 @@ void Vga::visit(Archive& ar) {
     ar.bytes("attr", attr_);
     ar.field("attr_flipflop", attr_flipflop_data_);
     ar.bytes("latch", latch_);
-    for (auto& entry : dac_) ar.bytes("dac", entry);
+    std::array<uint8_t, 256 * 3> dac_bytes;
+    for (unsigned i = 0; i < 256 * 3; ++i) dac_bytes[i] = dac_[i / 3][i % 3];
+    ar.bytes("dac", dac_bytes);
+    if (ar.loading())
+        for (unsigned i = 0; i < 256 * 3; ++i) dac_[i / 3][i % 3] = dac_bytes[i];
     ar.field("dac_pel_mask", dac_pel_mask_);
     ar.field("dac_write_index", dac_write_index_);
     ar.field("dac_read_index", dac_read_index_);
     ar.field("dac_component", dac_component_);
     ar.field("dac_reading", dac_reading_);
     ar.field("dispi_index", dispi_index_);
-    for (auto& r : dispi_) ar.field("dispi", r);
+    static constexpr std::string_view kDispiNames[kDispiCount] = {
+        "dispi_id", "dispi_xres", "dispi_yres", "dispi_bpp", "dispi_enable", "dispi_bank",
+        "dispi_virt_width", "dispi_virt_height", "dispi_x_offset", "dispi_y_offset", "dispi_video_memory_64k"};
+    for (unsigned i = 0; i < kDispiCount; ++i) ar.field(kDispiNames[i], dispi_[i]);
     if (ar.loading()) {
         // Indexes are used to address arrays: keep loaded ones in range.
         seq_index_ &= 0x07;
@@ -89,6 +96,8 @@ void Vga::visit(Archive& ar) {
         gc_index_ &= 0x0F;
         attr_index_ &= 0x3F;
         dac_component_ %= 3;
+        dispi_[DISPI_VIDEO_MEMORY_64K] = uint16_t(vram_.size() / 0x10000);
+        if (uint32_t(dispi_[DISPI_BANK]) * 0x10000 >= vram_.size()) dispi_[DISPI_BANK] = 0;
     }
 }
 

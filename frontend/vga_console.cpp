@@ -84,6 +84,7 @@ std::string AnsiTextRenderer::update_graphics() {
 VgaConsole::VgaConsole(int out_fd, std::chrono::milliseconds period) : fd_(out_fd), period_(period) {}
 
 VgaConsole::~VgaConsole() {
+    if (sched_) sched_->cancel(event_);
     // Leave the prompt below the guest's screen, in the terminal's own colours.
     if (drawn_) write_all("\x1b[0m\x1b[?25h\x1b[?7h\r\n");
 }
@@ -99,6 +100,19 @@ void VgaConsole::draw(const Vga& vga) {
     drawn_ = true;
     const std::string s = vga.text_mode() ? renderer_.update(vga.text_screen()) : renderer_.update_graphics();
     if (!s.empty()) write_all(s);
+}
+
+void VgaConsole::attach(Scheduler& sched, const Vga& vga, uint64_t interval) {
+    interval = std::max<uint64_t>(interval, 1);
+    sched_ = &sched;
+    event_ = sched.add_event(
+        "vga-console",
+        [this, &vga, interval](uint64_t now) {
+            refresh(vga);
+            sched_->schedule(event_, now + interval);
+        },
+        Scheduler::Wakes::Nothing);
+    sched.schedule(event_, interval);
 }
 
 void VgaConsole::write_all(const std::string& s) {

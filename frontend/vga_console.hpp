@@ -11,6 +11,7 @@
 #include <string>
 
 #include "devices/vga.hpp"
+#include "machine/scheduler.hpp"
 
 namespace amber::cli {
 
@@ -40,7 +41,8 @@ private:
 class VgaConsole {
 public:
     explicit VgaConsole(int out_fd, std::chrono::milliseconds period = std::chrono::milliseconds(33));
-    // Puts the terminal's colours, cursor and line wrapping back.
+    // Puts the terminal's colours, cursor and line wrapping back (and stops
+    // the refresh event: destroy the console before the machine).
     ~VgaConsole();
     VgaConsole(const VgaConsole&) = delete;
     VgaConsole& operator=(const VgaConsole&) = delete;
@@ -51,6 +53,11 @@ public:
     // Repaints now (e.g. once more when the run ends).
     void draw(const Vga& vga);
 
+    // Calls refresh(vga) every `interval` ticks of virtual time from a
+    // scheduler event that cannot wake a halted CPU (so it changes nothing
+    // the guest sees). 1 ms of guest time is a good interval.
+    void attach(Scheduler& sched, const Vga& vga, uint64_t interval);
+
 private:
     void write_all(const std::string& s);
 
@@ -59,6 +66,8 @@ private:
     std::chrono::steady_clock::time_point last_{};
     AnsiTextRenderer renderer_;
     bool drawn_ = false;
+    Scheduler* sched_ = nullptr;  // set by attach()
+    Scheduler::EventId event_ = 0;
 };
 
 }  // namespace amber::cli

@@ -137,3 +137,26 @@ TEST_CASE("vga console: refresh draws at most once per period, draw always", "[v
     CHECK(std::string(tail, size_t(std::max<ssize_t>(n, 0))) == "\x1b[0m\x1b[?25h\x1b[?7h\r\n");
     ::close(fds[0]);
 }
+
+TEST_CASE("vga console: attach refreshes from a scheduler event that never wakes the CPU", "[vga]") {
+    Rig r;
+    Scheduler sched(1000);
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    {
+        VgaConsole console(fds[1], std::chrono::milliseconds(0));
+        console.attach(sched, r.vga, 10);
+        CHECK(sched.next_deadline() == 10);
+        CHECK(sched.next_wakeup() == Scheduler::kNever);
+        r.put(0, 0, "tick");
+        sched.run_due(10);
+        CHECK(sched.next_deadline() == 20);  // rescheduled itself
+        char buf[8192];
+        const ssize_t n = ::read(fds[0], buf, sizeof buf);
+        REQUIRE(n > 0);
+        CHECK(std::string(buf, size_t(n)).find("tick") != std::string::npos);
+    }
+    CHECK(sched.next_deadline() == Scheduler::kNever);  // the console took its event with it
+    ::close(fds[1]);
+    ::close(fds[0]);
+}
