@@ -32,6 +32,7 @@ Vga::~Vga() { io_.unmap(this); }
 
 void Vga::reset() {
     std::fill(vram_.begin(), vram_.end(), 0);
+    vram_used_ = 4 * kPlaneSize;
     const VgaModeRegisters& m = kVgaMode3;
     misc_ = m.misc;
     seq_ = m.seq;
@@ -60,7 +61,12 @@ void Vga::reset() {
 }
 
 void Vga::visit(Archive& ar) {
-    ar.bytes("vram", vram_);
+    ar.field("vram_used", vram_used_);
+    if (ar.loading()) {
+        vram_used_ = std::clamp<uint32_t>(vram_used_, 4 * kPlaneSize, uint32_t(vram_.size()));
+        std::fill(vram_.begin() + vram_used_, vram_.end(), 0);
+    }
+    ar.bytes("vram", std::span<uint8_t>(vram_.data(), vram_used_));
     ar.field("misc", misc_);
     ar.field("feature", feature_);
     ar.field("subsystem_enable", subsystem_enable_);

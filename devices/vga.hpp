@@ -186,6 +186,9 @@ private:
 
     // ---- modelled state (visit) ----
     std::vector<uint8_t> vram_;
+    // VRAM past this offset has never been written (all zero): visit() leaves
+    // it out, so hashing a machine that never used VBE costs 256 KiB, not megabytes.
+    uint32_t vram_used_ = 4 * vga::kPlaneSize;
     uint8_t misc_ = 0;
     uint8_t feature_ = 0;
     uint8_t subsystem_enable_ = 1;

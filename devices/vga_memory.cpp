@@ -2,6 +2,8 @@
 // graphics controller's read and write pipelines.
 #include "devices/vga.hpp"
 
+#include <algorithm>
+
 namespace amber {
 
 using namespace vga;
@@ -78,7 +80,10 @@ void Vga::write_byte(uint32_t offset, uint8_t v) {
     if (vbe_enabled() && dispi_[DISPI_BPP] > 4) {
         if (offset >= 0x10000) return;
         const uint32_t a = bank_offset() + offset;
-        if (a < vram_.size()) vram_[a] = v;
+        if (a < vram_.size()) {
+            vram_[a] = v;
+            vram_used_ = std::max(vram_used_, a + 1);
+        }
         return;
     }
     uint32_t addr = offset;

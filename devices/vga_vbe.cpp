@@ -59,7 +59,10 @@ void Vga::write_dispi(uint16_t v) {
             dispi_[DISPI_VIRT_HEIGHT] = uint16_t(std::min<uint32_t>(vram_.size() / line, 0xFFFF));
             dispi_[DISPI_X_OFFSET] = dispi_[DISPI_Y_OFFSET] = 0;
             dispi_[DISPI_BANK] = 0;
-            if (!(v & DISPI_NOCLEARMEM)) std::fill(vram_.begin(), vram_.end(), 0);
+            if (!(v & DISPI_NOCLEARMEM)) {
+                std::fill(vram_.begin(), vram_.end(), 0);
+                vram_used_ = 4 * kPlaneSize;
+            }
             log::get("vga")->debug("VBE mode {}x{}x{}", dispi_[DISPI_XRES], dispi_[DISPI_YRES], dispi_[DISPI_BPP]);
         }
         break;
@@ -89,7 +92,10 @@ uint32_t Vga::LinearFramebuffer::mmio_read(uint32_t offset, unsigned size) {
 void Vga::LinearFramebuffer::mmio_write(uint32_t offset, uint32_t value, unsigned size) {
     for (unsigned i = 0; i < size; ++i) {
         const uint64_t a = uint64_t(offset) + i;
-        if (a < vga_.vram_.size()) vga_.vram_[a] = uint8_t(value >> (8 * i));
+        if (a < vga_.vram_.size()) {
+            vga_.vram_[a] = uint8_t(value >> (8 * i));
+            vga_.vram_used_ = std::max(vga_.vram_used_, uint32_t(a + 1));
+        }
     }
 }
 

@@ -202,3 +202,26 @@ TEST_CASE("vga: SeaBIOS sets a VBE mode through dispi, and mode 3 comes back", "
     REQUIRE(rig.vga->text_mode());
     CHECK(cli::dump_text(*rig.vga).rfind("back in text\n", 0) == 0);
 }
+
+TEST_CASE("vga: SeaBIOS's 40-column and monochrome text modes", "[vga]") {
+    {
+        BiosRig rig({{0x0001, 0}}, "forty");  // 40x25 colour
+        INFO(rig.result.message);
+        REQUIRE(rig.result.reason == StopReason::GuestExit);
+        const VgaTextScreen s = rig.vga->text_screen();
+        CHECK(s.cols == 40);
+        CHECK(s.rows == 25);
+        CHECK(cli::dump_text(*rig.vga).rfind("forty\n", 0) == 0);
+    }
+    BiosRig rig({{0x0007, 0}}, "mono");  // 80x25 monochrome: memory at B0000, CRTC at 0x3B4
+    INFO(rig.result.message);
+    REQUIRE(rig.result.reason == StopReason::GuestExit);
+    CHECK((rig.vga->misc() & vga::MISC_COLOR_IO) == 0);
+    CHECK(rig.m->memory().read8(0xB0000) == 'm');
+    const VgaTextScreen s = rig.vga->text_screen();
+    CHECK(s.cols == 80);
+    CHECK(s.rows == 25);
+    CHECK(cli::dump_text(*rig.vga).rfind("mono\n", 0) == 0);
+    CHECK(s.cursor_visible);
+    CHECK(s.cursor_col == 4);
+}

@@ -642,6 +642,12 @@ TEST_CASE("vga: state round-trips through visit and hashes differ when memory do
     for (uint8_t v : {10, 20, 30}) b.out8(0x3C9, v);
     b.out16(vga::kDispiIndexPort, vga::DISPI_BANK);
     b.out16(vga::kDispiDataPort, 2);
+    HashArchive before_vbe;
+    b.vga.visit(before_vbe);
+    b.vga.linear_framebuffer().mmio_write(0x300000, 0xAB, 1);  // high VRAM, beyond the VGA planes
+    HashArchive after_vbe;
+    b.vga.visit(after_vbe);
+    CHECK(before_vbe.digest() != after_vbe.digest());
     TapeArchive tape;
     b.vga.visit(tape);
     CHECK(tape.names.count("dac") == 1);
@@ -652,6 +658,7 @@ TEST_CASE("vga: state round-trips through visit and hashes differ when memory do
     CHECK(trimmed(a.vga.text_lines()[0]) == "xme");  // "sxme" from cell 1
     CHECK(a.vga.dac_entry(9) == std::array<uint8_t, 3>{10, 20, 30});
     CHECK(a.vga.dispi(vga::DISPI_BANK) == 2);
+    CHECK(a.vga.linear_framebuffer().mmio_read(0x300000, 1) == 0xAB);
     HashArchive ha2, hb2;
     a.vga.visit(ha2);
     b.vga.visit(hb2);
