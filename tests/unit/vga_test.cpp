@@ -687,3 +687,30 @@ TEST_CASE("vga: load_vga_bios reads option ROMs and explains failures", "[vga]")
     std::remove(good.c_str());
     std::remove(bad.c_str());
 }
+
+TEST_CASE("vga: a Linux vgacon-style font load through the 128 KiB map, and reading it back", "[vga]") {
+    VgaRig r;
+    r.put_text(0, "kept");
+    r.seq(vga::SR_RESET, 0x01);
+    r.seq(vga::SR_MAP_MASK, 0x04);
+    r.seq(vga::SR_MEMORY_MODE, 0x07);
+    r.seq(vga::SR_RESET, 0x03);
+    r.gc(vga::GR_READ_MAP, 0x02);
+    r.gc(vga::GR_MODE, 0x00);
+    r.gc(vga::GR_MISC, 0x00);  // A0000, 128 KiB
+    // Second font block of a 512-character set at plane offset 0x4000 (= A0000 + 0x4000).
+    for (unsigned i = 0; i < 8192; ++i) r.mem.write8(0xA4000 + i, uint8_t(i * 7));
+    unsigned mismatches = 0;
+    for (unsigned i = 0; i < 8192; ++i) mismatches += r.mem.read8(0xA4000 + i) != uint8_t(i * 7);
+    CHECK(mismatches == 0);
+    r.seq(vga::SR_RESET, 0x01);
+    r.seq(vga::SR_MAP_MASK, 0x03);
+    r.seq(vga::SR_MEMORY_MODE, 0x03);
+    r.seq(vga::SR_RESET, 0x03);
+    r.gc(vga::GR_READ_MAP, 0x00);
+    r.gc(vga::GR_MODE, 0x10);
+    r.gc(vga::GR_MISC, 0x0E);
+    CHECK(r.vga.plane_byte(2, 0x4000 + 100) == uint8_t(700));
+    CHECK(r.vga.plane_byte(0, 0x4000 + 100) == 0);
+    CHECK(trimmed(r.vga.text_lines()[0]) == "kept");
+}
