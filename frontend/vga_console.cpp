@@ -86,7 +86,7 @@ VgaConsole::VgaConsole(int out_fd, std::chrono::milliseconds period) : fd_(out_f
 VgaConsole::~VgaConsole() {
     if (sched_) sched_->cancel(event_);
     // Leave the prompt below the guest's screen, in the terminal's own colours.
-    if (drawn_) write_all("\x1b[0m\x1b[?25h\x1b[?7h\r\n");
+    if (drawn_) write_all(fmt::format("\x1b[0m\x1b[?25h\x1b[?7h\x1b[{};1H\r\n", std::max(1u, renderer_.rows_shown())));
 }
 
 void VgaConsole::refresh(const Vga& vga) {

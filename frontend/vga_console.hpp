@@ -29,6 +29,8 @@ public:
     // For graphics modes: one notice, drawn once.
     std::string update_graphics();
     void invalidate() { valid_ = false; }
+    // Terminal rows in use (0 before the first text frame).
+    unsigned rows_shown() const { return valid_ ? shown_.rows : graphics_ ? 1 : 0; }
 
 private:
     std::string row(const VgaTextScreen& s, unsigned r) const;

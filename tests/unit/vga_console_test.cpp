@@ -134,7 +134,8 @@ TEST_CASE("vga console: refresh draws at most once per period, draw always", "[v
     ::close(fds[1]);
     char tail[64];
     const ssize_t n = ::read(fds[0], tail, sizeof tail);
-    CHECK(std::string(tail, size_t(std::max<ssize_t>(n, 0))) == "\x1b[0m\x1b[?25h\x1b[?7h\r\n");
+    // Colours, cursor and wrapping back; the prompt goes below the 25 rows.
+    CHECK(std::string(tail, size_t(std::max<ssize_t>(n, 0))) == "\x1b[0m\x1b[?25h\x1b[?7h\x1b[25;1H\r\n");
     ::close(fds[0]);
 }
 
