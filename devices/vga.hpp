@@ -101,7 +101,8 @@ public:
     // The current virtual time in ticks (the machine's CPU tick counter).
     using Clock = std::function<uint64_t()>;
 
-    // Claims its ports on `io` and maps the 0xA0000-0xBFFFF window in `mem`.
+    // Claims its ports on `io` and maps the 0xA0000-0xBFFFF window in `mem`
+    // (which must be unmapped there: MachineConfig::Layout::Pc leaves it free).
     // vram_bytes (at least 256 KiB, rounded to 64 KiB) sizes the VBE framebuffer.
     Vga(IoBus& io, PhysMemory& mem, Clock clock, uint64_t ticks_per_second,
         uint32_t vram_bytes = vga::kDefaultVramSize);
