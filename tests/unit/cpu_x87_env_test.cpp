@@ -42,7 +42,7 @@ constexpr uint32_t kInfinityF32 = 0x7F800000;
 // segments are chosen so the linear pointers have high bits to split.
 struct RealP6 {
     static constexpr uint16_t kCs = 0x7123, kDs = 0x2000, kIp = 0x100;
-    Machine m{MachineConfig{CpuModel::p6, 640 * 1024, 0, {}, 1'000'000}};
+    Machine m{MachineConfig{.cpu = CpuModel::p6, .ram_bytes = 640 * 1024, .ticks_per_second = 1'000'000}};
     RealP6() {
         Cpu& c = m.cpu();
         for (unsigned sr : {ES, SS, DS, FS, GS}) c.load_segment(sr, kDs);
