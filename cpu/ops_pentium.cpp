@@ -7,10 +7,11 @@ namespace {
 using namespace ops;
 
 // ---- CPUID ----
-// The feature bits claim only what Amber implements. The FPU bit (and with
-// it FCMOV) comes with the x87 unit.
+// The feature bits claim only what Amber implements. Every model with CPUID
+// has the x87 unit on chip, so FPU is always claimed (with CMOV on the P6,
+// which also means FCMOV).
 namespace feature {
-constexpr uint32_t DE = 1u << 2, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6, CX8 = 1u << 8, SEP = 1u << 11,
+constexpr uint32_t FPU = 1u << 0, DE = 1u << 2, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6, CX8 = 1u << 8, SEP = 1u << 11,
                    MTRR = 1u << 12, PGE = 1u << 13, CMOV = 1u << 15;
 }
 
@@ -26,7 +27,7 @@ CpuidLeaf cpuid_leaf(CpuModel m, uint32_t leaf) {
     if (leaf == 0) return {kMaxLeaf, 0x756E6547, 0x6C65746E, 0x49656E69};
     // Leaves past the maximum answer as the highest basic leaf does.
     const uint32_t signature = p6 ? 0x619 : 0x52C;  // family 6 model 1 stepping 9; family 5 model 2 stepping 12
-    uint32_t features = DE | PSE | TSC | MSR | CX8;
+    uint32_t features = FPU | DE | PSE | TSC | MSR | CX8;
     if (p6) features |= PAE | SEP | MTRR | PGE | CMOV;
     return {signature, 0, 0, features};
 }

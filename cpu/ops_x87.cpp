@@ -11,6 +11,7 @@
 
 #include "cpu/ops_common.hpp"
 #include "cpu/x87.hpp"
+#include "cpu/x87_env.hpp"
 
 namespace amber {
 namespace {
@@ -452,15 +453,57 @@ void trig_pair(X87State& x, bool tangent) {
 
 // ----------------------------------------------------- control registers
 
-// FCW bits 7 and 13-15 are reserved (read as 0); bit 6 reads as 1.
-uint16_t control_word(uint64_t v) { return static_cast<uint16_t>((v & 0x1F3F) | 0x0040); }
-
 void fldcw(Cpu& c, const Insn& i) {
-    c.x87.fcw = control_word(read_int(c, i, 2));
+    c.x87.fcw = loaded_fcw(static_cast<uint16_t>(read_int(c, i, 2)));
     c.x87.update_error_summary();
 }
 // FNCLEX: exception flags, SF, ES and B.
 void fnclex(X87State& x) { x.fsw &= static_cast<uint16_t>(~(fpu::exc::kAll | fsw_bit::SF | fsw_bit::ES | fsw_bit::B)); }
+
+// ------------------------------------------ environment and whole state
+
+// The image layout follows the operand size and the mode: v86 uses the
+// real-mode one.
+X87EnvFormat env_format(const Cpu& c, const Insn& i) {
+    return X87EnvFormat{i.o32(), !c.protected_mode() || c.v86()};
+}
+
+// FNSTENV: store, then mask every exception so that a handler runs
+// undisturbed: ES and B clear, since no flag is left unmasked.
+// write_operand checks the whole image before writing any of it, so a
+// fault leaves both memory and the FPU as they were.
+void fnstenv(Cpu& c, const Insn& i) {
+    const X87EnvFormat f = env_format(c, i);
+    uint8_t image[28];
+    store_x87_env(c.x87, f, image);
+    write_operand(c, i, image, f.env_size());
+    c.x87.fcw |= fpu::exc::kAll;
+    c.x87.update_error_summary();
+}
+
+// FNSAVE: store everything, then FNINIT.
+void fnsave(Cpu& c, const Insn& i) {
+    const X87EnvFormat f = env_format(c, i);
+    uint8_t image[108];
+    store_x87_save(c.x87, f, image);
+    write_operand(c, i, image, f.save_size());
+    c.x87.init();
+}
+
+// FLDENV/FRSTOR read the whole image before changing anything.
+void fldenv(Cpu& c, const Insn& i) {
+    const X87EnvFormat f = env_format(c, i);
+    uint8_t image[28];
+    read_operand(c, i, image, f.env_size());
+    load_x87_env(c.x87, f, image);
+}
+
+void frstor(Cpu& c, const Insn& i) {
+    const X87EnvFormat f = env_format(c, i);
+    uint8_t image[108];
+    read_operand(c, i, image, f.save_size());
+    load_x87_save(c.x87, f, image);
+}
 
 // ----------------------------------------------------- the eight opcodes
 
@@ -519,9 +562,11 @@ void esc_d9_mem(Cpu& c, const Insn& i) {
     case 0: begin_arith(c, i); return load_mem(c, i, MemLoad::F32);
     case 2: begin_arith(c, i); return store_f32(c, i, false);
     case 3: begin_arith(c, i); return store_f32(c, i, true);
+    case 4: begin(c, true); return fldenv(c, i);
     case 5: begin(c, true); return fldcw(c, i);
+    case 6: begin(c, false); return fnstenv(c, i);
     case 7: begin(c, false); return write_int(c, i, c.x87.fcw, 2);  // FNSTCW
-    default: undefined(c);  // /1; FLDENV and FNSTENV are not in yet
+    default: undefined(c);  // /1
     }
 }
 
@@ -606,8 +651,10 @@ void esc_dd(Cpu& c, const Insn& i) {
         case 0: begin_arith(c, i); return load_mem(c, i, MemLoad::F64);
         case 2: begin_arith(c, i); return store_f64(c, i, false);
         case 3: begin_arith(c, i); return store_f64(c, i, true);
+        case 4: begin(c, true); return frstor(c, i);
+        case 6: begin(c, false); return fnsave(c, i);
         case 7: begin(c, false); return write_int(c, i, c.x87.fsw, 2);  // FNSTSW m16
-        default: undefined(c);  // /1 FISTTP (SSE3); FRSTOR and FNSAVE are not in yet
+        default: undefined(c);  // /1 FISTTP (SSE3), /5 reserved
         }
     }
     X87State& x = c.x87;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cpu/x87_env.hpp"
+
 namespace amber::cli {
 
 namespace {
@@ -17,8 +19,38 @@ gdb::RegisterFile MachineGdbTarget::read_registers() {
     f.core[static_cast<unsigned>(gdb::Reg::Eip)] = c.eip;
     f.core[static_cast<unsigned>(gdb::Reg::Eflags)] = c.flags.get() | c.traits().flags_fixed_one;
     for (unsigned k = 0; k < 6; ++k) f.core[static_cast<unsigned>(gdb::Reg::Cs) + k] = c.seg[kGdbSegmentOrder[k]].selector;
-    f.x87_control[0] = 0x037F;  // FCW after FNINIT, until the FPU is in the CPU
+    // The x87 as FNSAVE would store it: ST(i) in stack order, the full tag word.
+    const X87State& x = c.x87;
+    for (unsigned i = 0; i < 8; ++i) x.st(i).store(f.st[i].data());
+    const uint32_t x87[gdb::kX87ControlCount] = {x.fcw, x.fsw, x.full_tags(), x.fcs, x.fip, x.fds, x.fdp, x.fop};
+    std::copy(std::begin(x87), std::end(x87), f.x87_control.begin());
     return f;
+}
+
+bool MachineGdbTarget::write_x87_register(unsigned index, const gdb::X87Value& value) {
+    Cpu& c = dbg_.cpu();
+    if (index >= 8 || c.model() < CpuModel::i486) return false;
+    c.x87.set(index, fpu::Float80::load(value.data()));  // a value written is a value in use
+    return true;
+}
+
+// fctrl..fop: what FLDENV would take for each field.
+bool MachineGdbTarget::write_x87_control(gdb::Reg reg, uint32_t value) {
+    X87State& x = dbg_.cpu().x87;
+    if (dbg_.cpu().model() < CpuModel::i486) return false;
+    switch (reg) {
+    case gdb::Reg::Fctrl: x.fcw = loaded_fcw(static_cast<uint16_t>(value)); break;
+    case gdb::Reg::Fstat: x.fsw = static_cast<uint16_t>(value); break;
+    case gdb::Reg::Ftag: x.set_full_tags(static_cast<uint16_t>(value)); break;
+    case gdb::Reg::Fiseg: x.fcs = static_cast<uint16_t>(value); break;
+    case gdb::Reg::Fioff: x.fip = value; break;
+    case gdb::Reg::Foseg: x.fds = static_cast<uint16_t>(value); break;
+    case gdb::Reg::Fooff: x.fdp = value; break;
+    case gdb::Reg::Fop: x.fop = static_cast<uint16_t>(value & 0x7FF); break;
+    default: return false;
+    }
+    x.update_error_summary();  // ES and B follow the flags and masks
+    return true;
 }
 
 bool MachineGdbTarget::write_register(gdb::Reg reg, uint32_t value) {
@@ -46,7 +78,7 @@ bool MachineGdbTarget::write_register(gdb::Reg reg, uint32_t value) {
         }
         return true;
     }
-    return false;  // x87 state arrives with the FPU
+    return write_x87_control(reg, value);
 }
 
 size_t MachineGdbTarget::read_memory(uint32_t address, std::span<uint8_t> out) {

@@ -18,6 +18,7 @@ public:
 
     gdb::RegisterFile read_registers() override;
     bool write_register(gdb::Reg reg, uint32_t value) override;
+    bool write_x87_register(unsigned index, const gdb::X87Value& value) override;
     size_t read_memory(uint32_t address, std::span<uint8_t> out) override;
     bool write_memory(uint32_t address, std::span<const uint8_t> data) override;
     gdb::BreakResult insert_breakpoint(gdb::BreakKind kind, uint32_t address, uint32_t length) override;
@@ -32,6 +33,7 @@ public:
 
 private:
     gdb::StopReason translate(const Debugger::Stop& s);
+    bool write_x87_control(gdb::Reg reg, uint32_t value);
 
     Debugger dbg_;
     uint64_t max_ticks_;

@@ -101,7 +101,7 @@ public:
     // current segment registers does not reload them.
     virtual bool write_register(Reg reg, uint32_t value) = 0;
 
-    // Sets one of st0..st7 (index 0..7). Until the FPU exists: false.
+    // Sets one of st0..st7 (index 0..7); false when there is no FPU.
     virtual bool write_x87_register(unsigned index, const X87Value& value) { return false; }
 
     // Copies guest memory at `address` into `out`, stopping at the first

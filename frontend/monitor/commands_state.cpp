@@ -1,4 +1,4 @@
-// regs, sregs, cregs, fpu: the CPU's registers.
+// regs, sregs, cregs: the CPU's registers (fpu: commands_fpu.cpp).
 #include <array>
 
 #include "frontend/monitor/context.hpp"
@@ -111,11 +111,6 @@ void cmd_cregs(Context& ctx, Words w) {
     ctx.print("idtr base={:08X} limit={:04X}\n", c.idtr.base, c.idtr.limit);
     ctx.print("ldtr={:04X}  {}\n", c.ldtr.selector, describe_segment_cache(c.ldtr));
     ctx.print("tr={:04X}    {}\n", c.tr.selector, describe_segment_cache(c.tr));
-}
-
-void cmd_fpu(Context& ctx, Words w) {
-    require_words(w, 0, 0, "fpu");
-    ctx.print("no FPU state yet: the x87 comes with the Pentium-class CPU\n");
 }
 
 }  // namespace amber::monitor

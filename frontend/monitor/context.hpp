@@ -66,6 +66,7 @@ void cmd_info(Context& ctx, Words w);
 void cmd_regs(Context& ctx, Words w);
 void cmd_sregs(Context& ctx, Words w);
 void cmd_cregs(Context& ctx, Words w);
+// commands_fpu.cpp
 void cmd_fpu(Context& ctx, Words w);
 // commands_tables.cpp
 void cmd_gdt(Context& ctx, Words w);

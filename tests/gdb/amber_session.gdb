@@ -2,6 +2,11 @@
 # tests/monitor/monitor_rom.asm and connects): the guest is stopped at the
 # reset vector until gdb continues.
 info registers eip
+# The x87 as FNINIT leaves it; a value written to st0 makes R0 valid.
+info registers fctrl fstat ftag
+set $st0 = 2.5
+info registers st0
+p/x $ftag
 # A breakpoint in 32-bit protected mode with paging on: outer at 0xFF200.
 hbreak *0xFF200
 continue

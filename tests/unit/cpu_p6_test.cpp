@@ -19,8 +19,13 @@ TEST_CASE("CPUID names the vendor and claims only implemented features") {
     const uint32_t edx = t.cpu().r[EDX];
     CHECK((edx & (1u << 15)) != 0);  // CMOV
     CHECK((edx & (1u << 8)) != 0);   // CX8
-    CHECK((edx & 1u) == 0);          // no FPU yet
+    CHECK((edx & 1u) != 0);          // FPU on chip
     CHECK((edx & (1u << 23)) == 0);  // no MMX
+    Flat32 pentium(CpuModel::pentium, 0);
+    pentium.cpu().r[EAX] = 1;
+    REQUIRE_FALSE(pentium.exec({0x0F, 0xA2}));
+    CHECK((pentium.cpu().r[EDX] & 1u) != 0);           // FPU
+    CHECK((pentium.cpu().r[EDX] & (1u << 15)) == 0);  // no CMOV before the P6
     Flat32 old(CpuModel::i486, 0);
     auto f = old.exec({0x0F, 0xA2});
     REQUIRE(f);

@@ -95,3 +95,30 @@ TEST_CASE("monitor: wrong input gives one error line and never throws") {
     CHECK(mon.errors() <= lines);
     CHECK(contains(mon.execute("r"), "eax="));  // the session goes on
 }
+
+TEST_CASE("monitor: fpu shows the x87 stack, tags and pointers; none before the 486") {
+    MachineConfig cfg;
+    cfg.cpu = CpuModel::i486;
+    cfg.rom.assign(4096, 0xF4);
+    // fninit / fld1 / fldpi / jmp $
+    const uint8_t code[] = {0xDB, 0xE3, 0xD9, 0xE8, 0xD9, 0xEB, 0xEB, 0xFE};
+    std::copy(std::begin(code), std::end(code), cfg.rom.begin() + 0xFF0);
+    Machine m(cfg);
+    m.reset();
+    Debugger dbg(m);
+    Monitor mon(dbg, 1000);
+    mon.execute("s 3");
+    const std::string out = mon.execute("fpu");
+    CHECK(contains(out, "fsw=3000  TOP=6"));
+    CHECK(contains(out, "ftw=0FFF"));
+    CHECK(contains(out, "fop=1EB  fip=F000:0000FFF4"));  // FLDPI at F000:FFF4
+    CHECK(contains(out, "st0 (r6) valid    4000 C90FDAA22168C235  ~3.14159265358979"));
+    CHECK(contains(out, "st1 (r7) valid    3FFF 8000000000000000  1\n"));
+    CHECK(contains(out, "st2 (r0) empty"));
+    CHECK(mon.errors() == 0);
+
+    auto old = tiny_machine();  // a 386: no FPU on chip
+    Debugger dbg386(*old);
+    Monitor mon386(dbg386, 1000);
+    CHECK(contains(mon386.execute("fpu"), "no x87 FPU"));
+}
