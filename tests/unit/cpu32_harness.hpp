@@ -17,7 +17,7 @@ struct Flat32 {
     Machine m;
 
     explicit Flat32(CpuModel model = CpuModel::i486, unsigned cpl = 3)
-        : m(MachineConfig{model, 640 * 1024, 4u << 20, {}, MachineConfig::Layout::Bare, 1'000'000}) {
+        : m(MachineConfig{model, 640 * 1024, 4u << 20, {}, 1'000'000}) {
         Cpu& c = m.cpu();
         c.cr0 = 1;
         const uint16_t rpl = static_cast<uint16_t>(cpl);

@@ -13,7 +13,7 @@ using amber::test::Flat32;
 namespace {
 // A 386 in real mode at 0000:0100 with SS:SP = 0000:F000.
 struct Real386 {
-    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, MachineConfig::Layout::Bare, 1'000'000}};
+    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, 1'000'000}};
     Real386() {
         Cpu& c = m.cpu();
         for (unsigned sr : {ES, CS, SS, DS, FS, GS}) c.load_segment(sr, 0);

@@ -23,7 +23,7 @@ struct Pm {
     static constexpr uint16_t kCode0 = 0x08, kData0 = 0x10, kCode3 = 0x1B, kData3 = 0x23, kTssSel = 0x28,
                               kGate = 0x33, kTss2Sel = 0x38, kCode16 = 0x40;
 
-    Machine m{MachineConfig{CpuModel::i486, 640 * 1024, 4u << 20, {}, MachineConfig::Layout::Bare, 1'000'000}};
+    Machine m{MachineConfig{CpuModel::i486, 640 * 1024, 4u << 20, {}, 1'000'000}};
     Cpu& c = m.cpu();
     PhysMemory& mem = m.memory();
 
@@ -97,7 +97,7 @@ struct Pm {
 }  // namespace
 
 TEST_CASE("MOV CR0 and a far jump enter protected mode with 32-bit code") {
-    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, MachineConfig::Layout::Bare, 1'000'000}};
+    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, 1'000'000}};
     Cpu& c = m.cpu();
     PhysMemory& mem = m.memory();
     for (unsigned sr : {ES, CS, SS, DS, FS, GS}) c.load_segment(sr, 0);

@@ -12,7 +12,7 @@ namespace {
 // A machine with 1 MiB of RAM whose CPU starts at 0000:0100 with SS:SP = 0:F000.
 struct Bare {
     Machine m;
-    explicit Bare(CpuModel model) : m(MachineConfig{model, 0x100000, 0, {}, MachineConfig::Layout::Bare, 1'000'000}) {
+    explicit Bare(CpuModel model) : m(MachineConfig{model, 0x100000, 0, {}, 1'000'000}) {
         Cpu& c = m.cpu();
         c.load_segment(CS, 0);
         c.load_segment(SS, 0);

@@ -22,7 +22,7 @@ namespace {
 //   114: ret              (C3)
 // with INT 21h pointing at 0000:0200: iret (CF).
 struct Program {
-    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, MachineConfig::Layout::Bare, 1'000'000}};
+    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, 1'000'000}};
     Debugger dbg{m};
     Program() {
         const std::vector<uint8_t> code = {0xB8, 0x01, 0x00, 0xE8, 0x0A, 0x00, 0xE6, 0x80, 0xCD, 0x21, 0xF4};
@@ -115,7 +115,7 @@ TEST_CASE("Debugger: the machine's own stops come through, and memory reads chan
 }
 
 TEST_CASE("Debugger: interrupt() ends a run that nothing else would end") {
-    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, MachineConfig::Layout::Bare, 1'000'000}};
+    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, 1'000'000}};
     m.memory().write_block(0x100, std::vector<uint8_t>{0xEB, 0xFE});  // jmp $
     Cpu& c = m.cpu();
     for (unsigned sr : {ES, CS, SS, DS, FS, GS}) c.load_segment(sr, 0);
@@ -129,7 +129,7 @@ TEST_CASE("Debugger: interrupt() ends a run that nothing else would end") {
 }
 
 TEST_CASE("Debugger: a catch on the OUT that ends the guest still reports the guest's exit") {
-    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, MachineConfig::Layout::Bare, 1'000'000}};
+    Machine m{MachineConfig{CpuModel::i386, 640 * 1024, 0, {}, 1'000'000}};
     m.add_device(std::make_unique<ExitPort>(m));
     // mov dx, 0x501; mov al, 5; out dx, al; hlt
     m.memory().write_block(0x100, std::vector<uint8_t>{0xBA, 0x01, 0x05, 0xB0, 0x05, 0xEE, 0xF4});
