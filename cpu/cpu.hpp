@@ -173,6 +173,10 @@ public:
     void inhibit_interrupts_one_insn() { irq_inhibit_tick_ = ticks + 1; }
     // Ticks a repeated string instruction may still use before yielding.
     uint64_t tick_budget() const { return deadline_ > ticks ? deadline_ - ticks : 1; }
+    // Ends the current run() by `deadline` at the latest (an event scheduled meanwhile).
+    void lower_deadline(uint64_t deadline) {
+        if (deadline < deadline_) deadline_ = deadline;
+    }
     void set_interrupt_source(InterruptSource* s) { irq_source_ = s; }
 
     // ---- architectural state (public: handlers, debugger and tests use it) ----

@@ -25,6 +25,7 @@ Machine::Machine(const MachineConfig& cfg) : cfg_(cfg), sched_(cfg.ticks_per_sec
     if (cfg.extended_ram_bytes) mem_.add_ram(0x100000, (cfg.extended_ram_bytes + kPageMask) & ~kPageMask);
     if (!cfg.rom.empty()) map_firmware(bus_top);
     cpu_ = std::make_unique<Cpu>(cfg.cpu, mem_, io_);
+    sched_.set_earlier_deadline_listener([cpu = cpu_.get()](uint64_t d) { cpu->lower_deadline(d); });
 }
 
 void Machine::map_firmware(uint64_t bus_top) {
@@ -48,8 +49,19 @@ void Machine::map_firmware(uint64_t bus_top) {
 }
 
 void Machine::reset() {
+    // The chipset maps the firmware again: the shadow copy starts over.
+    if (cfg_.layout == MachineConfig::Layout::Pc && !cfg_.rom.empty()) {
+        const size_t low = std::min<size_t>(cfg_.rom.size(), 0x20000);
+        mem_.load_image(static_cast<uint32_t>(0x100000 - low),
+                        std::span<const uint8_t>(cfg_.rom.data() + cfg_.rom.size() - low, low));
+    }
     for (auto& d : devices_) d->reset();
     cpu_->reset();
+}
+
+void Machine::request_reset() {
+    reset_requested_ = true;
+    cpu_->request_stop();
 }
 
 void Machine::stop(StopReason reason, int exit_code, std::string message) {
@@ -89,6 +101,18 @@ RunResult Machine::run(uint64_t max_ticks) {
         }
         if (cpu.halted && !(cpu.pending & (Cpu::kIrq | Cpu::kNmi))) cpu.ticks = deadline;  // idle until the next event
         else cpu.run(deadline);
+        if (reset_requested_) {
+            reset_requested_ = false;
+            if (!cfg_.reboot_on_triple_fault) {
+                stop_ = {StopReason::GuestReset, 0, 0, "the guest reset the machine"};
+                break;
+            }
+            log::get("machine")->info("system reset at tick {}", cpu.ticks);
+            const uint64_t ticks = cpu.ticks;
+            reset();
+            cpu.ticks = ticks;
+            cpu.clear_stop();
+        }
         if (cpu.shutdown && cfg_.reboot_on_triple_fault) {
             log::get("machine")->info("triple fault at tick {}: resetting", cpu.ticks);
             const uint64_t ticks = cpu.ticks;

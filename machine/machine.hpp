@@ -34,6 +34,7 @@ struct MachineConfig {
 enum class StopReason {
     None,
     GuestExit,       // the guest wrote the debug-exit port
+    GuestReset,      // the guest reset the machine and rebooting is off
     HaltedForever,   // HLT with nothing that could ever wake the CPU
     TickLimit,       // the requested amount of virtual time has run
     TripleFault,
@@ -71,6 +72,10 @@ public:
     void reset();
     // Runs until a stop condition or until `max_ticks` more ticks have passed.
     RunResult run(uint64_t max_ticks = Scheduler::kNever);
+    // A system reset from the chipset (the 8042's reset line, port 0x92):
+    // the machine resets at the next instruction boundary, or with
+    // reboot_on_triple_fault off, the run ends (-no-reboot).
+    void request_reset();
     // Ends the current run() at the next instruction boundary (devices, frontend).
     void stop(StopReason reason, int exit_code = 0, std::string message = {});
 
@@ -85,6 +90,7 @@ private:
     std::vector<std::unique_ptr<Device>> devices_;
     RunResult stop_{};
     bool stop_reported_ = true;  // stop_ was returned by the last run()
+    bool reset_requested_ = false;
 };
 
 }  // namespace amber

@@ -9,7 +9,10 @@ Scheduler::EventId Scheduler::add_event(std::string name, Callback cb, Wakes wak
 
 void Scheduler::schedule(EventId id, uint64_t deadline) {
     events_[id].deadline = deadline;
-    if (deadline < next_) next_ = deadline;
+    if (deadline < next_) {
+        next_ = deadline;
+        if (earlier_) earlier_(deadline);
+    }
 }
 
 void Scheduler::cancel(EventId id) {

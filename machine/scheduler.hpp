@@ -35,6 +35,11 @@ public:
     // registration order, so the order is deterministic).
     void run_due(uint64_t now);
 
+    // Told when an event is scheduled earlier than anything before it, so a
+    // CPU already running towards the old deadline stops in time (a device
+    // that starts a timer from inside the guest's OUT).
+    void set_earlier_deadline_listener(std::function<void(uint64_t)> l) { earlier_ = std::move(l); }
+
     uint64_t ticks_per_second() const { return ticks_per_second_; }
     uint64_t ns_to_ticks(uint64_t ns) const;
     uint64_t ticks_to_ns(uint64_t ticks) const;
@@ -51,6 +56,7 @@ private:
     std::vector<Event> events_;
     uint64_t next_ = kNever;
     uint64_t ticks_per_second_;
+    std::function<void(uint64_t)> earlier_;
 };
 
 }  // namespace amber

@@ -1,0 +1,96 @@
+#include "machine/pc.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "devices/cmos_layout.hpp"
+#include "devices/debug_console.hpp"
+#include "devices/dma8237.hpp"
+#include "devices/floppy82077.hpp"
+#include "devices/fw_cfg.hpp"
+#include "devices/i8042.hpp"
+#include "devices/pc_misc_ports.hpp"
+#include "devices/pic8259.hpp"
+#include "devices/pit8254.hpp"
+#include "devices/ps2_keyboard.hpp"
+#include "devices/ps2_mouse.hpp"
+#include "devices/rtc_cmos.hpp"
+#include "devices/system_control_b.hpp"
+#include "devices/uart16550.hpp"
+#include "devices/vga.hpp"
+
+namespace amber {
+
+namespace {
+
+// ISA interrupt lines of the standard PC devices.
+constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqCom1 = 4, kIrqFloppy = 6, kIrqRtc = 8, kIrqMouse = 12;
+
+BootDevice boot_device(char c) {
+    switch (c) {
+    case 'a': return BootDevice::Floppy;
+    case 'c': return BootDevice::HardDisk;
+    case 'd': return BootDevice::Cdrom;
+    default: return BootDevice::None;
+    }
+}
+
+template <typename D> D* find_device(Machine& m) {
+    for (const auto& d : m.devices())
+        if (auto* p = dynamic_cast<D*>(d.get())) return p;
+    return nullptr;
+}
+
+}  // namespace
+
+Pc build_pc(Machine& m, PcConfig cfg) {
+    if (m.config().layout != MachineConfig::Layout::Pc) throw std::logic_error("build_pc needs the PC memory layout");
+    Pc pc;
+    Cpu& cpu = m.cpu();
+    auto now = [&cpu] { return cpu.ticks; };
+
+    pc.pic = m.add_device(std::make_unique<Pic8259>(m.io(), [&cpu](bool level) { cpu.set_irq(level); }));
+    cpu.set_interrupt_source(pc.pic);
+    Pic8259& pic = *pc.pic;
+
+    pc.pit = m.add_device(std::make_unique<Pit8254>(m.io(), m.scheduler(), now, pic.irq(kIrqPit)));
+    m.add_device(std::make_unique<SystemControlB>(m.io(), m.scheduler(), now, *pc.pit));
+    pc.rtc = m.add_device(std::make_unique<RtcCmos>(m.io(), m.scheduler(), now, cfg.rtc_start, pic.irq(kIrqRtc)));
+
+    auto reset_system = [&m] { m.request_reset(); };
+    auto set_a20 = [&cpu](bool on) { cpu.set_a20(on); };
+    pc.keyboard = m.add_device(std::make_unique<PS2Keyboard>());
+    pc.mouse = m.add_device(std::make_unique<PS2Mouse>());
+    pc.kbc = m.add_device(std::make_unique<I8042>(m.io(), pc.keyboard, pc.mouse, pic.irq(kIrqKeyboard),
+                                                  pic.irq(kIrqMouse), reset_system, set_a20));
+    // A short gap after each read lets a DOS INT 9 hook and the BIOS both read the same byte.
+    pc.kbc->set_pacing(m.scheduler(), now, m.scheduler().ns_to_ticks(1'000'000));
+    m.add_device(std::make_unique<SystemControlPortA>(m.io(), reset_system, set_a20));
+    pc.post = m.add_device(std::make_unique<PostCodePort>(m.io()));
+    if (cfg.bios_debug) m.add_device(std::make_unique<DebugConsole>(m.io(), std::move(cfg.bios_debug), 0x402));
+
+    pc.dma = m.add_device(std::make_unique<Dma8237>(m.io(), m.memory()));
+    pc.fdc = m.add_device(std::make_unique<Floppy82077>(m.io(), m.scheduler(), now, *pc.dma, pic.irq(kIrqFloppy)));
+    for (unsigned i = 0; i < 2; ++i)
+        if (cfg.floppies[i]) pc.fdc->insert(i, std::move(cfg.floppies[i]));
+
+    pc.vga = m.add_device(std::make_unique<Vga>(m.io(), m.memory(), now, m.scheduler().ticks_per_second()));
+    pc.fw_cfg = m.add_device(std::make_unique<FwCfg>(m.io()));
+    // SeaBIOS built for QEMU runs the VGA BIOS it finds as a firmware file.
+    if (!cfg.vga_bios.empty()) pc.fw_cfg->add_file("vgaroms/vgabios.bin", cfg.vga_bios);
+
+    if (auto* uart = find_device<Uart16550>(m)) {
+        IrqLine com1 = pic.irq(kIrqCom1);
+        uart->set_irq_callback([com1](bool level) mutable { com1.set(level); });
+    }
+
+    CmosLayout layout = CmosLayout::for_ram(0x100000 + uint64_t(m.config().extended_ram_bytes));
+    for (unsigned i = 0; i < 2; ++i) layout.floppies[i] = static_cast<FloppyType>(pc.fdc->cmos_type(i));
+    for (size_t i = 0; i < layout.boot_order.size(); ++i)
+        layout.boot_order[i] = i < cfg.boot_order.size() ? boot_device(cfg.boot_order[i]) : BootDevice::None;
+    fill_pc_cmos(*pc.rtc, layout);
+    return pc;
+}
+
+}  // namespace amber
