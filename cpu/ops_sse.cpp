@@ -24,11 +24,18 @@ template <typename B> constexpr Simd kLevel = sizeof(B) == 4 ? Simd::Sse : Simd:
 
 Env env_of(const Cpu& c) { return Env::from_mxcsr(c.sse.mxcsr); }
 
-// Merges the flags; an unmasked one faults before anything is written.
+// Merges the flags; an unmasked one faults before anything is written. An
+// unmasked exception found before computing (invalid, denormal, divide by
+// zero) stops the instruction there: the lanes' overflow, underflow and
+// precision results are then never reached, so their flags stay clear.
 void finish(Cpu& c, const Env& env) {
-    c.sse.mxcsr |= env.flags & mxcsr_bit::kFlags;
-    const uint32_t masks = (c.sse.mxcsr & mxcsr_bit::kMasks) >> mxcsr_bit::kMaskShift;
-    if (env.flags & ~masks & mxcsr_bit::kFlags) c.fault((c.cr4 & cr4_bit::OSXMMEXCPT) ? vec::XM : vec::UD);
+    using namespace mxcsr_bit;
+    const uint32_t masks = (c.sse.mxcsr & kMasks) >> kMaskShift;
+    uint32_t flags = env.flags & kFlags;
+    const uint32_t before_computing = flags & (IE | DE | ZE);
+    if (before_computing & ~masks) flags = before_computing;
+    c.sse.mxcsr |= flags;
+    if (flags & ~masks) c.fault((c.cr4 & cr4_bit::OSXMMEXCPT) ? vec::XM : vec::UD);
 }
 
 // A scalar operand: lane 0 of an XMM register or sizeof(B) bytes of memory.

@@ -364,3 +364,84 @@ TEST_CASE("COMISS signals on QNaN, UCOMISS only on SNaN - both set ZF PF CF", "[
     CHECK_FALSE(t.zf());
     CHECK_FALSE(t.cpu().flags.pf());
 }
+
+TEST_CASE("Data moves the vectors do not cover: MOVSS, MOVHLPS/MOVLHPS, MOVHPS, MOVMSKPS", "[simd]") {
+    SimdCpu t;
+    t.xmm(0) = Xmm{{0x1111111122222222, 0x3333333344444444}};
+    t.xmm(1) = Xmm{{0x5555555566666666, 0x7777777788888888}};
+    REQUIRE_FALSE(t.run({0xF3, 0x0F, 0x10, 0xC1}));  // movss xmm0, xmm1: lane 0 only
+    CHECK(t.xmm(0) == Xmm{{0x1111111166666666, 0x3333333344444444}});
+    t.write32(kMem, 0xABCDEF01);
+    REQUIRE_FALSE(t.run(with_addr({0xF3, 0x0F, 0x10, 0x05}, kMem)));  // movss xmm0, [m32]: rest cleared
+    CHECK(t.xmm(0) == Xmm{{0xABCDEF01, 0}});
+    REQUIRE_FALSE(t.run({0x0F, 0x12, 0xC1}));  // movhlps xmm0, xmm1
+    CHECK(t.xmm(0).q[0] == 0x7777777788888888);
+    REQUIRE_FALSE(t.run({0x0F, 0x16, 0xC1}));  // movlhps xmm0, xmm1
+    CHECK(t.xmm(0).q[1] == 0x5555555566666666);
+    REQUIRE_FALSE(t.run(with_addr({0x0F, 0x17, 0x05}, kMem + 8)));  // movhps [m64], xmm0
+    CHECK(t.read32(kMem + 8) == 0x66666666);
+    CHECK(t.read32(kMem + 12) == 0x55555555);
+    t.xmm(2) = Xmm{{0x80000000'00000001, 0x00000000'FFFFFFFF}};
+    REQUIRE_FALSE(t.run({0x0F, 0x50, 0xC2}));  // movmskps eax, xmm2
+    CHECK(t.cpu().r[EAX] == 0b0110);
+    auto f = t.run({0x0F, 0x13, 0xC1});  // movlps has no register destination
+    REQUIRE(f);
+    CHECK(f->vector == vec::UD);
+}
+
+TEST_CASE("MMX forms SSE added: PSHUFW, PINSRW/PEXTRW, MASKMOVQ; MMX<->XMM moves and conversions", "[simd]") {
+    SimdCpu t;
+    t.set_mm(1, 0x4444'3333'2222'1111);
+    REQUIRE_FALSE(t.run({0x0F, 0x70, 0xC1, 0x1B}));  // pshufw mm0, mm1, 0x1B: reversed
+    CHECK(t.mm(0) == 0x1111'2222'3333'4444);
+    t.cpu().r[EAX] = 0xFFFF'ABCD;
+    REQUIRE_FALSE(t.run({0x0F, 0xC4, 0xC0, 0x06}));  // pinsrw mm0, eax, 6 (index mod 4 = 2)
+    CHECK(t.mm(0) == 0x1111'ABCD'3333'4444);
+    REQUIRE_FALSE(t.run({0x0F, 0xC5, 0xD8, 0x03}));  // pextrw ebx, mm0, 3
+    CHECK(t.cpu().r[EBX] == 0x1111);
+    // MASKMOVQ: the bytes of mm0 whose mask byte in mm1 has bit 7 set, at DS:EDI.
+    t.set_mm(0, 0x8877665544332211);
+    t.set_mm(1, 0x8000'0000'0080'FF00);
+    t.cpu().r[EDI] = kMem + 0x100;
+    t.write32(kMem + 0x100, 0xEEEEEEEE);
+    t.write32(kMem + 0x104, 0xEEEEEEEE);
+    REQUIRE_FALSE(t.run({0x0F, 0xF7, 0xC1}));
+    CHECK(t.read32(kMem + 0x100) == 0xEE3322EE);
+    CHECK(t.read32(kMem + 0x104) == 0x88EEEEEE);
+    // MOVQ2DQ / MOVDQ2Q.
+    t.set_mm(1, 0x0102030405060708);
+    t.xmm(0) = Xmm{{1, 2}};
+    REQUIRE_FALSE(t.run({0xF3, 0x0F, 0xD6, 0xC1}));  // movq2dq xmm0, mm1
+    CHECK(t.xmm(0) == Xmm{{0x0102030405060708, 0}});
+    t.xmm(1) = Xmm{{0xAAAA, 0xBBBB}};
+    REQUIRE_FALSE(t.run({0xF2, 0x0F, 0xD6, 0xC1}));  // movdq2q mm0, xmm1
+    CHECK(t.mm(0) == 0xAAAA);
+    // CVTPI2PS xmm0, mm1: two lanes converted, the upper half kept, MMX state entered.
+    t.cpu().x87.used = 0;
+    t.set_mm(1, 0xFFFFFFFF'00000003);  // -1, 3
+    t.xmm(0) = Xmm{{0, 0x1234}};
+    REQUIRE_FALSE(t.run({0x0F, 0x2A, 0xC1}));
+    CHECK(t.xmm(0) == Xmm{{0xBF800000'40400000, 0x1234}});
+    CHECK(t.cpu().x87.used == 0xFF);
+    // CVTTPS2PI mm0, xmm1: truncated; NaN gives the integer indefinite.
+    t.xmm(1) = Xmm{{0x7FC00000'C0600000, 0}};  // NaN, -3.5
+    REQUIRE_FALSE(t.run({0x0F, 0x2C, 0xC1}));
+    CHECK(t.mm(0) == 0x80000000'FFFFFFFD);
+    CHECK((t.mxcsr() & mxcsr_bit::IE) != 0);
+}
+
+TEST_CASE("An unmasked invalid stops before the other lanes' precision flags are raised", "[simd]") {
+    SimdCpu t;
+    t.xmm(0) = Xmm{{0x3F800000'7F800000, 0}};  // lanes: +inf, 1.0
+    t.xmm(1) = Xmm{{0x33800001'FF800000, 0}};  // lanes: -inf, just over half an ulp
+    t.mxcsr() = 0x1F80 & ~(mxcsr_bit::IE << mxcsr_bit::kMaskShift);
+    auto f = t.run({0x0F, 0x58, 0xC1});  // addps: inf + -inf is invalid; lane 1 would be inexact
+    REQUIRE(f);
+    CHECK(f->vector == vec::XM);
+    CHECK((t.mxcsr() & mxcsr_bit::kFlags) == mxcsr_bit::IE);
+    CHECK(t.xmm(0).q[0] == 0x3F800000'7F800000);
+    t.mxcsr() = 0x1F80;  // masked: both flags, default NaN in lane 0
+    REQUIRE_FALSE(t.run({0x0F, 0x58, 0xC1}));
+    CHECK((t.mxcsr() & mxcsr_bit::kFlags) == (mxcsr_bit::IE | mxcsr_bit::PE));
+    CHECK(t.xmm(0).q[0] == 0x3F800001'FFC00000);
+}
