@@ -130,6 +130,10 @@ void sysexit(Cpu& c, const Insn&) {
 
 void ud2(Cpu& c, const Insn&) { c.fault(vec::UD); }
 
+// NOP Ev (0F 1F /0, the multi-byte NOP compilers pad with) and the other
+// hint NOPs 0F 19-1F of the P6 family: no memory access, no fault.
+void hint_nop(Cpu&, const Insn&) {}
+
 }  // namespace
 
 void register_pentium_ops(OpTableBuilder& b) {
@@ -147,6 +151,7 @@ void register_pentium_ops(OpTableBuilder& b) {
     register_cmov(b, std::make_integer_sequence<unsigned, 16>{});
     b.op(0x134, "sysenter", kNone, &sysenter, nullptr, end);
     b.op(0x135, "sysexit", kNone, &sysexit, nullptr, end);
+    for (uint16_t op = 0x119; op <= 0x11F; ++op) b.op(op, "nop", kM, &hint_nop);
 }
 
 }  // namespace amber

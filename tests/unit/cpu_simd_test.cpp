@@ -445,3 +445,16 @@ TEST_CASE("An unmasked invalid stops before the other lanes' precision flags are
     CHECK((t.mxcsr() & mxcsr_bit::kFlags) == (mxcsr_bit::IE | mxcsr_bit::PE));
     CHECK(t.xmm(0).q[0] == 0x3F800001'FFC00000);
 }
+
+TEST_CASE("P6-family hint NOPs: 0F 1F /0 with a memory operand touches nothing", "[simd]") {
+    for (CpuModel model : {CpuModel::p6, CpuModel::pentium4}) {
+        Flat32 t(model, 0);
+        const uint32_t eip = t.cpu().eip;
+        REQUIRE_FALSE(t.exec({0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0xF0}));  // nopl [eax+eax+0xF0000000]
+        CHECK(t.cpu().eip == eip + 8);
+    }
+    Flat32 old(CpuModel::pentium, 0);
+    auto f = old.exec({0x0F, 0x1F, 0x00});
+    REQUIRE(f);
+    CHECK(f->vector == vec::UD);
+}
