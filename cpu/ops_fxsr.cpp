@@ -48,7 +48,7 @@ void fxsave(Cpu& c, const Insn& i) {
     unsigned n = kXmmAt;
     if (with_sse) {
         store_le<uint32_t>(img + kMxcsrAt, c.sse.mxcsr);
-        store_le<uint32_t>(img + kMxcsrAt + 4, mxcsr_bit::kWritable);
+        store_le<uint32_t>(img + kMxcsrAt + 4, mxcsr_mask(c));
         for (unsigned k = 0; k < 8; ++k) {
             store_le<uint64_t>(img + kXmmAt + 16 * k, c.sse.xmm[k].q[0]);
             store_le<uint64_t>(img + kXmmAt + 16 * k + 8, c.sse.xmm[k].q[1]);
@@ -69,7 +69,7 @@ void fxrstor(Cpu& c, const Insn& i) {
     for (unsigned k = 0; k < kUsedSize; k += 4)
         store_le<uint32_t>(img + k, c.read_mem<uint32_t>(i.seg, offset_plus(i, off, k)));
     const uint32_t mxcsr = load_le<uint32_t>(img + kMxcsrAt);
-    if (with_sse && (mxcsr & ~mxcsr_bit::kWritable)) c.fault_gp0();
+    if (with_sse && (mxcsr & ~mxcsr_mask(c))) c.fault_gp0();
     X87State& x = c.x87;
     x.fcw = load_le<uint16_t>(img + 0);
     x.fsw = load_le<uint16_t>(img + 2);
@@ -92,7 +92,7 @@ void ldmxcsr(Cpu& c, const Insn& i) {
     begin_sse(c, Simd::Sse);
     if (!i.is_mem()) c.fault(vec::UD);
     const uint32_t v = c.read_mem<uint32_t>(i.seg, c.ea(i));
-    if (v & ~mxcsr_bit::kWritable) c.fault_gp0();
+    if (v & ~mxcsr_mask(c)) c.fault_gp0();
     c.sse.mxcsr = v;
 }
 void stmxcsr(Cpu& c, const Insn& i) {

@@ -34,6 +34,11 @@ inline void begin_mmx_ext(Cpu& c, Simd level) {
     begin_mmx(c);
 }
 
+// MXCSR_MASK: the MXCSR bits this model implements.
+inline uint32_t mxcsr_mask(const Cpu& c) {
+    return c.traits().simd >= Simd::Sse2 ? mxcsr_bit::kWritable : mxcsr_bit::kWritableWithoutDaz;
+}
+
 // --------------------------------------------------------- MMX registers
 
 // MMi is the significand of physical x87 register i. Any MMX instruction

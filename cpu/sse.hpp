@@ -24,9 +24,11 @@ constexpr uint32_t kMasks = 0x3Fu << kMaskShift;
 constexpr unsigned kRoundShift = 13;    // RC: nearest, down, up, toward zero
 constexpr uint32_t FZ = 1u << 15;       // tiny results are flushed to zero (when UE is masked)
 constexpr uint32_t kDefault = 0x1F80;   // all masked, round to nearest
-// The bits LDMXCSR/FXRSTOR accept (MXCSR_MASK as FXSAVE reports it): all
-// sixteen, DAZ included; the rest raise #GP(0).
+// The bits LDMXCSR/FXRSTOR accept (MXCSR_MASK as FXSAVE reports it); the
+// rest raise #GP(0). DAZ came with the SSE2 processors: the Pentium III
+// lacks it.
 constexpr uint32_t kWritable = 0xFFFF;
+constexpr uint32_t kWritableWithoutDaz = kWritable & ~DAZ;
 }  // namespace mxcsr_bit
 
 struct SseState {

@@ -458,3 +458,17 @@ TEST_CASE("P6-family hint NOPs: 0F 1F /0 with a memory operand touches nothing",
     REQUIRE(f);
     CHECK(f->vector == vec::UD);
 }
+
+TEST_CASE("DAZ is an SSE2-generation bit: the pentium3 refuses it, and says so in MXCSR_MASK", "[simd]") {
+    SimdCpu p3(CpuModel::pentium3);
+    p3.write32(kMem + 0x40, 0x1F80 | mxcsr_bit::DAZ);
+    auto f = p3.run(with_addr({0x0F, 0xAE, 0x15}, kMem + 0x40));  // ldmxcsr
+    REQUIRE(f);
+    CHECK(f->vector == vec::GP);
+    REQUIRE_FALSE(p3.run(with_addr({0x0F, 0xAE, 0x05}, kMem)));  // fxsave
+    CHECK(p3.read32(kMem + 28) == 0xFFBF);
+    SimdCpu p4;
+    p4.write32(kMem + 0x40, 0x1F80 | mxcsr_bit::DAZ);
+    REQUIRE_FALSE(p4.run(with_addr({0x0F, 0xAE, 0x15}, kMem + 0x40)));
+    CHECK(p4.mxcsr() == (0x1F80 | mxcsr_bit::DAZ));
+}
