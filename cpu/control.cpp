@@ -49,6 +49,7 @@ void Cpu::set_cr3(uint32_t v) {
 uint32_t Cpu::cr4_supported() const {
     using namespace cr4_bit;
     if (traits_->model == CpuModel::pentium) return TSD | DE | PSE;
+    if (traits_->simd >= Simd::Sse) return TSD | DE | PSE | PAE | PGE | PCE | OSFXSR | OSXMMEXCPT;
     if (traits_->model >= CpuModel::p6) return TSD | DE | PSE | PAE | PGE | PCE;
     return 0;
 }

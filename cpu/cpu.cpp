@@ -26,6 +26,7 @@ void Cpu::reset() {
     cr2 = cr3 = cr4 = 0;
     std::fill(std::begin(dr), std::end(dr), 0);
     msrs.reset();
+    sse.reset();
     x87.init();  // as FNINIT leaves it (firmware runs FNINIT before using the FPU anyway)
     dr[6] = 0xFFFF0FF0u;
     dr[7] = 0x400;

@@ -22,6 +22,7 @@
 #include "cpu/insn.hpp"
 #include "cpu/model.hpp"
 #include "cpu/msr.hpp"
+#include "cpu/sse.hpp"
 #include "cpu/x87.hpp"
 #include "machine/io_bus.hpp"
 #include "mmu/endian.hpp"
@@ -42,13 +43,13 @@ namespace amber {
 // Exception vectors.
 namespace vec {
 constexpr uint8_t DE = 0, DB = 1, NMI = 2, BP = 3, OF = 4, BR = 5, UD = 6, NM = 7, DF = 8;
-constexpr uint8_t TS = 10, NP = 11, SS = 12, GP = 13, PF = 14, MF = 16, AC = 17;
+constexpr uint8_t TS = 10, NP = 11, SS = 12, GP = 13, PF = 14, MF = 16, AC = 17, XM = 19;
 }  // namespace vec
 
 // Bits of CR4 (Pentium and later).
 namespace cr4_bit {
 constexpr uint32_t VME = 1u << 0, PVI = 1u << 1, TSD = 1u << 2, DE = 1u << 3, PSE = 1u << 4, PAE = 1u << 5;
-constexpr uint32_t MCE = 1u << 6, PGE = 1u << 7, PCE = 1u << 8;
+constexpr uint32_t MCE = 1u << 6, PGE = 1u << 7, PCE = 1u << 8, OSFXSR = 1u << 9, OSXMMEXCPT = 1u << 10;
 }  // namespace cr4_bit
 
 // Bits of CR0 (the 286's MSW is its low four).
@@ -195,6 +196,7 @@ public:
     uint32_t dr[8] = {};               // debug registers (DR4/DR5 alias DR6/DR7)
     MsrFile msrs;                      // Pentium and later
     X87State x87;                      // the FPU (486 and later; ops_x87.cpp)
+    SseState sse;                      // XMM0-7 and MXCSR (Pentium III and later)
     bool halted = false;
     bool shutdown = false;    // triple fault: the CPU stopped until reset
     uint64_t ticks = 0;       // virtual time: instructions + string iterations

@@ -12,6 +12,9 @@ constexpr ModelTraits kModels[] = {
     {CpuModel::i486, "486", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5},
     {CpuModel::pentium, "pentium", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5},
     {CpuModel::p6, "p6", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5},
+    // The Pentium Pro's core with MMX and SSE (Pentium III), then SSE2 (Pentium 4).
+    {CpuModel::pentium3, "pentium3", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5, Simd::Sse},
+    {CpuModel::pentium4, "pentium4", true, true, true, true, true, true, 15, false, false, 32, 0x0002, 0x7FD5, Simd::Sse2},
 };
 }  // namespace
 
@@ -25,6 +28,8 @@ std::optional<CpuModel> parse_cpu_model(std::string_view name) {
     if (name == "80486") return CpuModel::i486;
     if (name == "586" || name == "i586") return CpuModel::pentium;
     if (name == "686" || name == "i686" || name == "pentiumpro") return CpuModel::p6;
+    if (name == "p3") return CpuModel::pentium3;
+    if (name == "p4") return CpuModel::pentium4;
     return std::nullopt;
 }
 

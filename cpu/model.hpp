@@ -7,7 +7,10 @@
 
 namespace amber {
 
-enum class CpuModel : uint8_t { i8086, i80286, i386, i486, pentium, p6 };
+enum class CpuModel : uint8_t { i8086, i80286, i386, i486, pentium, p6, pentium3, pentium4 };
+
+// The SIMD extensions a model has, each including the ones before it.
+enum class Simd : uint8_t { None, Mmx, Sse, Sse2 };
 
 struct ModelTraits {
     CpuModel model;
@@ -25,6 +28,7 @@ struct ModelTraits {
     uint32_t address_bits;     // width of the physical address bus
     uint16_t flags_fixed_one;  // FLAGS bits that always read as one in real mode
     uint16_t flags_writable;   // FLAGS bits POPF can change in real mode
+    Simd simd = Simd::None;    // MMX (with it FXSAVE/FXRSTOR from SSE on), SSE, SSE2
 };
 
 const ModelTraits& traits_of(CpuModel m);

@@ -29,6 +29,9 @@ OpTable build(CpuModel model) {
     register_bits_ops(b);
     register_system_ops(b);
     register_pentium_ops(b);
+    register_mmx_ops(b);
+    register_sse_ops(b);
+    register_fxsr_ops(b);
     return t;
 }
 
@@ -43,6 +46,8 @@ const OpTable& op_table(CpuModel model) {
     case CpuModel::i486: { static const OpTable t = build(CpuModel::i486); return t; }
     case CpuModel::pentium: { static const OpTable t = build(CpuModel::pentium); return t; }
     case CpuModel::p6: { static const OpTable t = build(CpuModel::p6); return t; }
+    case CpuModel::pentium3: { static const OpTable t = build(CpuModel::pentium3); return t; }
+    case CpuModel::pentium4: { static const OpTable t = build(CpuModel::pentium4); return t; }
     }
     static const OpTable t = build(CpuModel::i80286);
     return t;

@@ -106,5 +106,8 @@ void register_bits_ops(OpTableBuilder& b);  // 386/486 bit instructions
 void register_system_ops(OpTableBuilder& b);  // 286+ descriptor tables, control and debug registers
 void register_pentium_ops(OpTableBuilder& b);  // Pentium/P6: CPUID, RDTSC, MSRs, CMPXCHG8B, CMOVcc, SYSENTER
 void register_x87_ops(OpTableBuilder& b);  // 486 and later: the on-chip FPU (D8-DF, FWAIT)
+void register_mmx_ops(OpTableBuilder& b);   // MMX and the SSE2 packed integer forms on XMM
+void register_sse_ops(OpTableBuilder& b);   // SSE/SSE2 floating point and data movement
+void register_fxsr_ops(OpTableBuilder& b);  // FXSAVE/FXRSTOR, LDMXCSR/STMXCSR, fences, prefetches
 
 }  // namespace amber

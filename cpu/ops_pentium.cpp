@@ -12,7 +12,8 @@ using namespace ops;
 // which also means FCMOV).
 namespace feature {
 constexpr uint32_t FPU = 1u << 0, DE = 1u << 2, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6, CX8 = 1u << 8, SEP = 1u << 11,
-                   MTRR = 1u << 12, PGE = 1u << 13, CMOV = 1u << 15;
+                   MTRR = 1u << 12, PGE = 1u << 13, CMOV = 1u << 15, MMX = 1u << 23, FXSR = 1u << 24, SSE = 1u << 25,
+                   SSE2 = 1u << 26;
 }
 
 struct CpuidLeaf {
@@ -26,9 +27,16 @@ CpuidLeaf cpuid_leaf(CpuModel m, uint32_t leaf) {
     // "GenuineIntel" in EBX, EDX, ECX: what software expects of these models.
     if (leaf == 0) return {kMaxLeaf, 0x756E6547, 0x6C65746E, 0x49656E69};
     // Leaves past the maximum answer as the highest basic leaf does.
-    const uint32_t signature = p6 ? 0x619 : 0x52C;  // family 6 model 1 stepping 9; family 5 model 2 stepping 12
+    // family 6 model 1 stepping 9; family 5 model 2 stepping 12; Pentium III: family 6 model 7
+    // stepping 3; Pentium 4: family 15 model 2 stepping 9.
+    uint32_t signature = p6 ? 0x619 : 0x52C;
+    if (m == CpuModel::pentium3) signature = 0x673;
+    if (m == CpuModel::pentium4) signature = 0xF29;
     uint32_t features = FPU | DE | PSE | TSC | MSR | CX8;
     if (p6) features |= PAE | SEP | MTRR | PGE | CMOV;
+    const Simd simd = traits_of(m).simd;
+    if (simd >= Simd::Sse) features |= MMX | FXSR | SSE;
+    if (simd >= Simd::Sse2) features |= SSE2;
     return {signature, 0, 0, features};
 }
 
@@ -122,6 +130,10 @@ void sysexit(Cpu& c, const Insn&) {
 
 void ud2(Cpu& c, const Insn&) { c.fault(vec::UD); }
 
+// NOP Ev (0F 1F /0, the multi-byte NOP compilers pad with) and the other
+// hint NOPs 0F 19-1F of the P6 family: no memory access, no fault.
+void hint_nop(Cpu&, const Insn&) {}
+
 }  // namespace
 
 void register_pentium_ops(OpTableBuilder& b) {
@@ -139,6 +151,7 @@ void register_pentium_ops(OpTableBuilder& b) {
     register_cmov(b, std::make_integer_sequence<unsigned, 16>{});
     b.op(0x134, "sysenter", kNone, &sysenter, nullptr, end);
     b.op(0x135, "sysexit", kNone, &sysexit, nullptr, end);
+    for (uint16_t op = 0x119; op <= 0x11F; ++op) b.op(op, "nop", kM, &hint_nop);
 }
 
 }  // namespace amber

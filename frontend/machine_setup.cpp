@@ -26,7 +26,7 @@ void add_machine_options(po::options_description& d, const std::string& serial_d
         ("machine", po::value<std::string>(),
          "bare (a flat ROM, a UART and the debug ports) or pc (chipset, disks, VGA, SeaBIOS); "
          "default: pc when -bios, a disk, a floppy or a CD is given")
-        ("cpu", po::value<std::string>(), "CPU model: 8086, 80286, 386, 486, pentium or p6 (default: 80286 bare, p6 PC)")
+        ("cpu", po::value<std::string>(), "CPU model: 8086, 80286, 386, 486, pentium, p6, pentium3 or pentium4 (default: 80286 bare, p6 PC)")
         ("rom", po::value<std::string>(),
          "bare machine: flat ROM image to run instead of the embedded default guest "
          "(a multiple of 4 KiB, at most 128 KiB; it ends at 1 MiB and the CPU starts in its last 16 bytes)")
@@ -130,7 +130,7 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
     if (vm.count("cpu")) {
         std::string cpu = vm["cpu"].as<std::string>();
         auto model = parse_cpu_model(cpu);
-        if (!model) throw UsageError(fmt::format("--cpu must be 8086, 80286, 386, 486, pentium or p6 (got '{}')", cpu));
+        if (!model) throw UsageError(fmt::format("--cpu must be 8086, 80286, 386, 486, pentium, p6, pentium3 or pentium4 (got '{}')", cpu));
         o.cpu = *model;
     }
     if (pc && o.cpu < CpuModel::i386)

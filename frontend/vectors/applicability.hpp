@@ -12,6 +12,6 @@
 namespace amber::vectors {
 
 // Empty when the file can run; otherwise a short reason ("requires pentium").
-std::string not_applicable_reason(CpuModel model, Format format, const FormInfo& info, bool uses_sse);
+std::string not_applicable_reason(CpuModel model, Format format, const FormInfo& info);
 
 }  // namespace amber::vectors

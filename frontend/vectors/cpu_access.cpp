@@ -35,6 +35,9 @@ bool load_flat32_state(Cpu& cpu, const RegFile& regs) {
     // Protected mode with flat 4 GiB segments at CPL 3 (RPL 3 selectors, DPL 3
     // descriptors): 32-bit code (CS.D) and a 32-bit stack (SS.B).
     cpu.cr0 = 1;
+    // The recording process ran under an OS that enabled FXSAVE and SSE exceptions.
+    cpu.cr4 = cpu.cr4_supported() & (cr4_bit::OSFXSR | cr4_bit::OSXMMEXCPT);
+    cpu.sse.reset();
     constexpr uint16_t kCode = 0xFB, kData = 0xF3;  // present, DPL 3, code readable / data writable, accessed
     cpu.set_segment_cache(CS, Segment{0x1B, 0, 0xFFFFFFFFu, uint16_t(kCode | Segment::kBig)});
     cpu.set_segment_cache(SS, Segment{0x23, 0, 0xFFFFFFFFu, uint16_t(kData | Segment::kBig)});
@@ -72,6 +75,18 @@ FpuImage read_fpu_state(const Cpu& cpu) {
         f.se[i] = x.reg[x.phys(i)].se;
     }
     return f;
+}
+
+void load_sse_state(Cpu& cpu, const SseImage& s) {
+    cpu.sse.mxcsr = s.mxcsr;
+    for (unsigned i = 0; i < 8; ++i) cpu.sse.xmm[i] = Xmm{{s.xmm[i][0], s.xmm[i][1]}};
+}
+
+SseImage read_sse_state(const Cpu& cpu) {
+    SseImage s;
+    s.mxcsr = cpu.sse.mxcsr;
+    for (unsigned i = 0; i < 8; ++i) s.xmm[i] = {cpu.sse.xmm[i].q[0], cpu.sse.xmm[i].q[1]};
+    return s;
 }
 
 uint32_t read_field(const Cpu& cpu, Field f, bool wide) {

@@ -26,6 +26,9 @@ bool load_flat32_state(Cpu& cpu, const RegFile& regs);
 // with the FPU as FNINIT leaves it.
 void load_fpu_state(Cpu& cpu, const FpuImage& fpu);
 FpuImage read_fpu_state(const Cpu& cpu);
+// MXCSR and the XMM registers of an SSE form.
+void load_sse_state(Cpu& cpu, const SseImage& sse);
+SseImage read_sse_state(const Cpu& cpu);
 
 // The architectural value of a field: FLAGS as PUSHF would store it (with the
 // bits fixed at one), segment registers as their selectors.

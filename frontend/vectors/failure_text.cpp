@@ -111,6 +111,7 @@ std::string summarize(const Verdict& v, bool wide) {
         case Difference::Kind::Stray: ++strays; break;
         case Difference::Kind::Run: add(d.note); break;
         case Difference::Kind::Fpu: add(d.note.substr(0, d.note.find(' '))); break;
+        case Difference::Kind::Sse: add(d.note.substr(0, d.note.find(' '))); break;
         }
     }
     if (mem) add(fmt::format("{} RAM byte{}", mem, mem == 1 ? "" : "s"));
@@ -161,6 +162,7 @@ std::string describe_failure(const std::string& file_id, const TestCase& test, c
             break;
         case Difference::Kind::Run: out += fmt::format("  run     {}\n", d.note); break;
         case Difference::Kind::Fpu: out += fmt::format("  x87     {}\n", d.note); break;
+        case Difference::Kind::Sse: out += fmt::format("  sse     {}\n", d.note); break;
         }
     }
     if (mem_hidden) out += fmt::format("  ram     ... and {} more RAM bytes differ\n", mem_hidden);

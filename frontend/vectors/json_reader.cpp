@@ -15,7 +15,7 @@ using Json = nlohmann::json;
 // the FPU/SSE register contents...) is parsed and dropped.
 enum class Key : uint8_t {
     Other, Name, Bytes, Initial, Final, Regs, Ram, Index, Exception, Undefined, Eflags, Fpu, Sse, Register,
-    Fcw, Fsw, Ftw, St
+    Fcw, Fsw, Ftw, St, Mxcsr, Xmm
 };
 
 Key classify(std::string_view k) {
@@ -35,6 +35,8 @@ Key classify(std::string_view k) {
     if (k == "fsw") return Key::Fsw;
     if (k == "ftw") return Key::Ftw;
     if (k == "st") return Key::St;
+    if (k == "mxcsr") return Key::Mxcsr;
+    if (k == "xmm") return Key::Xmm;
     return Key::Other;
 }
 
@@ -58,6 +60,7 @@ public:
         if (depth_ == 2 && key_[2] == Key::Name) test_.name = s;
         else if (depth_ == 2 && key_[2] == Key::Exception) test_.exception = s;
         else if (depth_ == 5 && key_[3] == Key::Fpu && key_[4] == Key::St && state()) return st_string(s);
+        else if (depth_ == 5 && key_[3] == Key::Sse && key_[4] == Key::Xmm && state()) return xmm_string(s);
         return true;
     }
 
@@ -140,6 +143,9 @@ private:
             if (key_[4] == Key::Fcw) f.fcw = static_cast<uint16_t>(v);
             else if (key_[4] == Key::Fsw) f.fsw = static_cast<uint16_t>(v);
             else if (key_[4] == Key::Ftw) f.ftw = static_cast<uint16_t>(v);
+        } else if (depth_ == 4 && key_[3] == Key::Sse && key_[4] == Key::Mxcsr && state()) {
+            if (v > 0xFFFFFFFFu) return value_error("an MXCSR above 32 bits");
+            state()->sse.mxcsr = static_cast<uint32_t>(v);
         } else if (depth_ == 5 && in_ram()) {
             return ram_number(v);
         }
@@ -153,6 +159,17 @@ private:
         FpuImage& f = state()->fpu;
         f.se[st_pos_] = static_cast<uint16_t>(std::stoul(s.substr(0, 4), nullptr, 16));
         f.sig[st_pos_] = std::stoull(s.substr(4), nullptr, 16);
+        ++st_pos_;
+        return true;
+    }
+
+    // One XMM register: 32 hex digits, bits 127..0.
+    bool xmm_string(const std::string& s) {
+        if (st_pos_ >= 8 || s.size() != 32 || s.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+            return value_error("an XMM register that is not 32 hex digits (8 of them)");
+        auto& x = state()->sse.xmm[st_pos_];
+        x[1] = std::stoull(s.substr(0, 16), nullptr, 16);
+        x[0] = std::stoull(s.substr(16), nullptr, 16);
         ++st_pos_;
         return true;
     }

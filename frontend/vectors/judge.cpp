@@ -83,8 +83,7 @@ Judge::Judge(CpuModel model, Format format)
 }
 
 std::string Judge::not_applicable(const SuiteFile& file, const std::vector<TestCase>& tests) {
-    bool extra_state = std::any_of(tests.begin(), tests.end(), [](const TestCase& t) { return t.uses_sse; });
-    std::string why = not_applicable_reason(machine_.cpu().model(), format_, file.info, extra_state);
+    std::string why = not_applicable_reason(machine_.cpu().model(), format_, file.info);
     if (why.empty() && rules_.wide && !tests.empty() && !load_flat32_state(machine_.cpu(), tests.front().initial.regs))
         why = "the CPU has no 32-bit protected mode yet";
     return why;
@@ -105,6 +104,7 @@ Verdict Judge::run(const TestCase& test, const FormInfo& info) {
     execute(test, v);
     compare_registers(test, flags_mask, v);
     if (test.uses_fpu) compare_fpu(test, info, v);
+    if (test.uses_sse) compare_sse(test, info, v);
     compare_memory(v);
     find_strays(v);
     restore_memory();
@@ -174,6 +174,7 @@ void Judge::load(const TestCase& test) {
             throw std::logic_error("native32 vectors need 32-bit protected mode");
         if (test.uses_fpu) load_fpu_state(cpu, test.initial.fpu);
         else cpu.x87.init();
+        if (test.uses_sse) load_sse_state(cpu, test.initial.sse);
     } else {
         load_real_mode_state(cpu, test.initial.regs, rules_.flags_clear);
     }
@@ -254,6 +255,18 @@ bool close_enough(fpu::Float80 a, fpu::Float80 b) {
     return compare(scaled_diff, fpu::abs(b), false, env) != Relation::Greater;
 }
 
+// RCPPS/RSQRTPS: the same sign and class, and within 2^-11 relative error
+// (Intel documents |error| <= 1.5 * 2^-12; other vendors differ a little).
+bool single_close_enough(uint32_t a, uint32_t b) {
+    if (a == b) return true;
+    if ((a ^ b) >> 31) return false;
+    const uint32_t ea = (a >> 23) & 0xFF, eb = (b >> 23) & 0xFF;
+    if (ea == 0xFF || eb == 0xFF || ea == 0 || eb == 0) return false;
+    const int64_t ua = a & 0x7FFFFFFF, ub = b & 0x7FFFFFFF;  // ordered like the values
+    const int64_t diff = ua > ub ? ua - ub : ub - ua;
+    return diff <= (1 << 12);  // 2^12 units in the last place of 23 bits: 2^-11 relative
+}
+
 }  // namespace
 
 // FCW, FSW (minus its undefined bits; for approximate forms also C1 and PE,
@@ -277,6 +290,33 @@ void Judge::compare_fpu(const TestCase& test, const FormInfo& info, Verdict& v) 
         const fpu::Float80 g{got.sig[i], got.se[i]}, w{want.sig[i], want.se[i]};
         if (info.approximate ? close_enough(g, w) : g == w) continue;
         differs(fmt::format("st{} {:04x}{:016x} expected {:04x}{:016x}", i, g.se, g.sig, w.se, w.sig));
+    }
+}
+
+// MXCSR and every XMM register, exactly; the approximate forms (RCPPS,
+// RSQRTPS) within the README's relative error, per single-precision lane.
+void Judge::compare_sse(const TestCase& test, const FormInfo& info, Verdict& v) {
+    const SseImage got = read_sse_state(machine_.cpu());
+    const SseImage& want = test.final.sse;
+    auto differs = [&](std::string note) {
+        v.diffs.push_back({Difference::Kind::Sse, Field::EAX, 0, 0, 0, 0xFFFFFFFF, std::move(note)});
+    };
+    if (got.mxcsr != want.mxcsr) differs(fmt::format("mxcsr {:08x} expected {:08x}", got.mxcsr, want.mxcsr));
+    for (unsigned i = 0; i < 8; ++i) {
+        bool same = got.xmm[i] == want.xmm[i];
+        if (!same && info.approximate) {
+            same = true;
+            for (unsigned lane = 0; lane < 4; ++lane) {
+                const uint64_t half = lane < 2 ? 0 : 1;
+                const unsigned shift = 32 * (lane & 1);
+                const auto g = static_cast<uint32_t>(got.xmm[i][half] >> shift);
+                const auto w = static_cast<uint32_t>(want.xmm[i][half] >> shift);
+                same = same && single_close_enough(g, w);
+            }
+        }
+        if (!same)
+            differs(fmt::format("xmm{} {:016x}{:016x} expected {:016x}{:016x}", i, got.xmm[i][1], got.xmm[i][0],
+                                want.xmm[i][1], want.xmm[i][0]));
     }
 }
 

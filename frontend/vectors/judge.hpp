@@ -72,6 +72,7 @@ private:
     void execute(const TestCase& test, Verdict& v);
     void compare_registers(const TestCase& test, uint32_t flags_mask, Verdict& v);
     void compare_fpu(const TestCase& test, const FormInfo& info, Verdict& v);
+    void compare_sse(const TestCase& test, const FormInfo& info, Verdict& v);
     void compare_memory(Verdict& v);
     void find_strays(Verdict& v);
     void restore_memory();

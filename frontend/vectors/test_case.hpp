@@ -53,10 +53,17 @@ struct FpuImage {
     std::array<uint16_t, 8> se{};   // sign and exponent
 };
 
+// native32 SSE forms: MXCSR and XMM0-7 (each as {bits 63..0, bits 127..64}).
+struct SseImage {
+    uint32_t mxcsr = 0x1F80;
+    std::array<std::array<uint64_t, 2>, 8> xmm{};
+};
+
 struct CpuState {
     RegFile regs;
     std::vector<MemByte> ram;  // physical address, byte
     FpuImage fpu;              // meaningful when the test uses_fpu
+    SseImage sse;              // meaningful when the test uses_sse
 };
 
 // MOO EXCP: an exception or interrupt was taken and pushed FLAGS at `address`;
@@ -79,7 +86,7 @@ struct TestCase {
     // mask from metadata.json is applied on top of this.
     std::array<uint32_t, kFieldCount> compare_mask;
     bool uses_fpu = false;  // native32 x87 forms: initial/final.fpu are set
-    bool uses_sse = false;  // native32 SSE state, which the runner cannot load yet
+    bool uses_sse = false;  // native32 SSE forms: initial/final.sse are set
     uint16_t fsw_undefined = 0;  // FSW bits the recording calls undefined
 
     TestCase() { compare_mask.fill(0xFFFFFFFFu); }

@@ -17,6 +17,7 @@ struct Difference {
         Stray,        // addr: a byte the hardware did not write is nonzero
         Run,          // note: the run itself went wrong (no HLT, exception...)
         Fpu,          // note: an x87 register, tag or status word differs
+        Sse,          // note: an XMM register or MXCSR differs
     };
     Kind kind;
     Field field = Field::EAX;

@@ -166,6 +166,28 @@ TEST_CASE("JSON reader: native32 layout with undefined bits and FPU state") {
     CHECK_FALSE(t.uses_sse);
 }
 
+TEST_CASE("JSON reader: native32 SSE state (MXCSR, XMM most significant digit first)") {
+    std::string text = R"([{"idx":2,"name":"addps xmm0,xmm1","bytes":[15,88,193],
+"initial":{"regs":{"eax":0,"ecx":0,"edx":0,"ebx":0,"esp":5338836,"ebp":0,"esi":0,"edi":0,"eip":4198400,"eflags":514},
+"ram":[],"sse":{"mxcsr":8064,"xmm":["00112233445566778899aabbccddeeff","0","0","0","0","0","0","0"]}},
+"final":{"regs":{"eip":4198403},"ram":[],"sse":{"mxcsr":8096,"xmm":["ffeeddccbbaa99887766554433221100",
+"00000000000000000000000000000001","0","0","0","0","0","0"]}}}])";
+    CHECK_THROWS_WITH(parse_json_tests(text, "0F58.json"), Catch::Contains("32 hex digits"));
+    std::string full = text;
+    const std::string zero = std::string("\"") + std::string(32, '0') + "\"";
+    for (size_t at; (at = full.find("\"0\"")) != std::string::npos;) full.replace(at, 3, zero);
+    auto tests = parse_json_tests(full, "0F58.json");
+    REQUIRE(tests.size() == 1);
+    const TestCase& t = tests[0];
+    CHECK(t.uses_sse);
+    CHECK(t.initial.sse.mxcsr == 8064);
+    CHECK(t.initial.sse.xmm[0][1] == 0x0011223344556677);
+    CHECK(t.initial.sse.xmm[0][0] == 0x8899aabbccddeeff);
+    CHECK(t.final.sse.mxcsr == 8096);
+    CHECK(t.final.sse.xmm[1][0] == 1);
+    CHECK(t.final.sse.xmm[1][1] == 0);
+}
+
 TEST_CASE("JSON reader: malformed input is an error naming the file") {
     CHECK_THROWS_WITH(parse_json_tests("[{\"name\":\"x\",", "bad.json"), Catch::Contains("bad.json"));
     CHECK_THROWS_WITH(parse_json_tests(R"([{"initial":{"regs":{"zz":1}}}])", "bad.json"),
