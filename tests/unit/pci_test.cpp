@@ -1,6 +1,8 @@
 // PCI: configuration mechanism #1, the i440FX (PAM shadow RAM) and the PIIX3.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <vector>
 
@@ -9,6 +11,7 @@
 #include "devices/pci_host.hpp"
 #include "devices/piix3.hpp"
 #include "machine/io_bus.hpp"
+#include "machine/machine.hpp"
 #include "mmu/phys_memory.hpp"
 
 using namespace amber;
@@ -293,4 +296,40 @@ TEST_CASE("Reset control register at 0xCF9", "[pci]") {
     b.io.write(0xCF9, 0x06, 1);
     CHECK(resets == 1);
     CHECK(hard);
+}
+
+TEST_CASE("A running CPU sees shadow RAM switches at once", "[pci]") {
+    struct Port80 : IoHandler {
+        uint8_t last = 0;
+        uint32_t io_read(uint16_t, unsigned) override { return 0xFF; }
+        void io_write(uint16_t, uint32_t v, unsigned) override { last = static_cast<uint8_t>(v); }
+    } port80;
+    MachineConfig cfg;
+    cfg.cpu = CpuModel::i80286;
+    cfg.rom.assign(4096, 0xF4);
+    cfg.rom[0x800] = 0x11;
+    // At F000:FFF0: mov ax,0xF000 / mov ds,ax / loop: mov al,[0xF800] / out 0x80,al / jmp loop
+    const uint8_t code[] = {0xB8, 0x00, 0xF0, 0x8E, 0xD8, 0xA0, 0x00, 0xF8, 0xE6, 0x80, 0xEB, 0xF9};
+    std::copy(std::begin(code), std::end(code), cfg.rom.end() - 16);
+    Machine m(cfg);
+    m.io().map(0x80, 1, &port80);
+    m.memory().add_shadow(0xFF000, 0x1000);
+    m.reset();
+    m.run(1000);
+    CHECK(port80.last == 0x11);
+    // The chipset switches the page to RAM holding a different byte; the
+    // CPU's TLB entry for it must not keep reading the ROM.
+    std::vector<uint8_t> copy = cfg.rom;
+    copy[0x800] = 0x22;
+    m.memory().set_shadow(0xFF000, 0x1000, false, true);
+    m.memory().write_block(0xFF000, copy);
+    CHECK(m.memory().read8(0xFF800) == 0x11);
+    m.run(1000);
+    CHECK(port80.last == 0x11);
+    m.memory().set_shadow(0xFF000, 0x1000, true, false);
+    m.run(1000);
+    CHECK(port80.last == 0x22);
+    m.memory().set_shadow(0xFF000, 0x1000, false, false);
+    m.run(1000);
+    CHECK(port80.last == 0x11);
 }
