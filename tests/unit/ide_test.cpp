@@ -537,3 +537,26 @@ TEST_CASE("The secondary channel at 0x170 uses IRQ 15", "[ide]") {
     r.io.write(0x176, 0xE0, 1);  // master absent: status 0
     CHECK(r.io.read(0x177, 1) == 0);
 }
+
+TEST_CASE("IDE and PCI state is visible to visit() (trace hashes)", "[ide][pci]") {
+    Rig r;
+    auto hash = [](Device& d) {
+        HashArchive h;
+        d.visit(h);
+        return h.digest();
+    };
+    uint64_t before = hash(r.ide);
+    r.lba28(3, 1);
+    CHECK(hash(r.ide) != before);
+    r.out8(0x1F7, 0x20);
+    uint64_t mid = hash(r.ide);
+    r.read_block(512);
+    CHECK(hash(r.ide) != mid);
+
+    PciHost host(r.io);
+    Piix3Ide pide(r.io, r.ide);
+    host.add(1, 1, &pide);
+    uint64_t cfg = hash(pide);
+    host.config_write(1, 1, 0x40, 0xA307, 2);
+    CHECK(hash(pide) != cfg);
+}
