@@ -59,6 +59,12 @@ void Cpu::code_page_written(uint32_t page_number) {
     pending |= kCodeChanged;  // leave the running block: it may be stale
 }
 
+// Shadow RAM was switched: TLB entries hold host pointers to the old backing.
+void Cpu::mapping_changed() {
+    flush_tlb();
+    pending |= kCodeChanged;
+}
+
 // ---------------------------------------------------------------- interrupts
 
 void Cpu::service_pending() {

@@ -489,6 +489,7 @@ private:
     void execute_one_cached();
     void execute_one_debugged();
     void code_page_written(uint32_t page_number) override;
+    void mapping_changed() override;
 
     const ModelTraits* traits_;
     PhysMemory& mem_;

@@ -67,6 +67,87 @@ void PhysMemory::add_mmio(uint32_t base, uint32_t size, MmioHandler* handler) {
     }
 }
 
+// ---------------------------------------------------------------- shadow RAM
+
+struct PhysMemory::Shadow {
+    uint32_t base = 0, size = 0;
+    uint8_t* ram = nullptr;       // the RAM copy, size bytes
+    std::vector<PageSlot> bus;    // what each page was before add_shadow
+    std::unique_ptr<ShadowSplit> split;
+};
+
+// Pages that read from the bus but write to RAM: a PageSlot has one host
+// pointer, so such a page becomes MMIO handled here.
+class PhysMemory::ShadowSplit final : public MmioHandler {
+public:
+    explicit ShadowSplit(Shadow& s) : s_(s) {}
+    uint32_t mmio_read(uint32_t offset, unsigned size) override {
+        uint32_t v = 0;
+        for (unsigned i = 0; i < size; ++i) v |= uint32_t(read_bus(offset + i)) << (8 * i);
+        return v;
+    }
+    void mmio_write(uint32_t offset, uint32_t value, unsigned size) override {
+        for (unsigned i = 0; i < size; ++i)
+            if (offset + i < s_.size) s_.ram[offset + i] = static_cast<uint8_t>(value >> (8 * i));
+    }
+
+private:
+    uint8_t read_bus(uint32_t offset) const {
+        if (offset >= s_.size) return 0xFF;
+        const PageSlot& b = s_.bus[offset >> kPageBits];
+        if (b.host) return b.host[offset & kPageMask];
+        if (b.mmio) return static_cast<uint8_t>(b.mmio->mmio_read(s_.base + offset - b.mmio_base, 1));
+        return 0xFF;
+    }
+    Shadow& s_;
+};
+
+void PhysMemory::add_shadow(uint32_t base, uint32_t size) {
+    if ((base & kPageMask) || size == 0 || (size & kPageMask) || uint64_t(base) + size > (uint64_t(1) << 32))
+        throw std::invalid_argument(fmt::format("shadow region at {:#x} size {:#x} is not page aligned", base, size));
+    for (const auto& sh : shadows_)
+        if (base < sh->base + sh->size && sh->base < base + size)
+            throw std::invalid_argument(fmt::format("shadow region at {:#x} overlaps another", base));
+    auto sh = std::make_unique<Shadow>();
+    sh->base = base;
+    sh->size = size;
+    backing_.push_back(std::make_unique<uint8_t[]>(size));  // zero-filled
+    sh->ram = backing_.back().get();
+    for (uint32_t off = 0; off < size; off += kPageSize) sh->bus.push_back(slot(base + off));
+    sh->split = std::make_unique<ShadowSplit>(*sh);
+    shadows_.push_back(std::move(sh));
+}
+
+void PhysMemory::set_shadow(uint32_t base, uint32_t size, bool read_ram, bool write_ram) {
+    bool changed = false;
+    for (const auto& sh : shadows_) {
+        for (uint32_t off = 0; off < sh->size; off += kPageSize) {
+            uint32_t pa = sh->base + off;
+            if (pa < base || pa - base >= size) continue;
+            const PageSlot& bus = sh->bus[off >> kPageBits];
+            PageSlot next{};
+            if (read_ram) {
+                next.host = sh->ram + off;
+                next.writable = write_ram;  // RAM read-only: writes dropped, as the bus would
+            } else if (write_ram) {
+                next.mmio = sh->split.get();
+                next.mmio_base = sh->base;
+            } else {
+                next = bus;
+                next.has_code = false;
+            }
+            PageSlot* s = mutable_slot(pa, true);
+            if (s->host == next.host && s->mmio == next.mmio && s->writable == next.writable) continue;
+            if (s->has_code) notify_code_write(pa);  // decoded bytes came from the old backing
+            *s = next;
+            changed = true;
+        }
+    }
+    if (changed && code_listener_) code_listener_->mapping_changed();
+}
+
+PhysMemory::~PhysMemory() = default;
+
 uint8_t PhysMemory::read8(uint32_t pa) const {
     const PageSlot& s = slot(pa);
     if (s.host) return s.host[pa & kPageMask];

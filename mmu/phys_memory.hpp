@@ -35,6 +35,9 @@ class CodeWriteListener {
 public:
     virtual ~CodeWriteListener() = default;
     virtual void code_page_written(uint32_t page_number) = 0;
+    // The backing of some pages changed (shadow RAM switched): cached host
+    // pointers for any address are stale. Default: nothing cached.
+    virtual void mapping_changed() {}
 };
 
 struct PageSlot {
@@ -48,6 +51,7 @@ struct PageSlot {
 class PhysMemory {
 public:
     PhysMemory();
+    ~PhysMemory();
     PhysMemory(const PhysMemory&) = delete;
     PhysMemory& operator=(const PhysMemory&) = delete;
 
@@ -55,6 +59,18 @@ public:
     void add_ram(uint32_t base, uint32_t size);
     void add_rom(uint32_t base, std::span<const uint8_t> image);  // size rounded up to pages
     void add_mmio(uint32_t base, uint32_t size, MmioHandler* handler);
+
+    // Shadow RAM, as a chipset's PAM registers control it (0xC0000-0xFFFFF on
+    // a PC): every page of the range gets a RAM copy (zero-filled) next to
+    // what was mapped there before (the "bus" side: ROM, MMIO or nothing).
+    // set_shadow() then routes reads and writes separately: reads from RAM or
+    // the bus, writes to RAM or the bus (ROM drops them). Call add_shadow()
+    // after the bus side is mapped; the range starts routed to the bus. The
+    // RAM copies are not listed in ram_pages(). Changing a route drops the
+    // decoded code of the affected pages and tells the code listener that
+    // the mapping changed (the CPU flushes its TLB).
+    void add_shadow(uint32_t base, uint32_t size);
+    void set_shadow(uint32_t base, uint32_t size, bool read_ram, bool write_ram);
 
     // The slot for the page containing physical address pa (never null; an
     // unmapped page yields a shared empty slot).
@@ -84,6 +100,8 @@ public:
     const std::vector<uint32_t>& ram_pages() const { return ram_pages_; }
 
 private:
+    struct Shadow;
+    class ShadowSplit;
     PageSlot* mutable_slot(uint32_t pa, bool create);
     void check_free(uint32_t base, uint32_t size, const char* what);
 
@@ -93,6 +111,7 @@ private:
     CodeWriteListener* code_listener_ = nullptr;
     uint64_t ram_bytes_ = 0;
     std::vector<uint32_t> ram_pages_;
+    std::vector<std::unique_ptr<Shadow>> shadows_;
 };
 
 template <typename T>
