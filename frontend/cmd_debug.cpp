@@ -92,6 +92,21 @@ void run_line(monitor::Monitor& mon, Debugger& dbg, const std::string& line, boo
 
 }  // namespace
 
+bool monitor_prompt(Machine& machine, uint64_t tick_limit) {
+    Debugger dbg(machine);
+    monitor::Monitor mon(dbg, tick_limit);
+    fmt::print("\namber: the guest is stopped; 'resume' lets it run on, 'quit' ends Amber, 'help' lists the commands\n{}",
+               mon.where());
+    std::string line;
+    while (!mon.quit_requested()) {
+        fmt::print("{}", kPrompt);
+        std::fflush(stdout);
+        if (!std::getline(std::cin, line)) break;
+        run_line(mon, dbg, line, false);
+    }
+    return mon.resume_requested();
+}
+
 int cmd_debug(const Args& args) {
     po::options_description desc = describe_options();
     po::variables_map vm;

@@ -1,6 +1,9 @@
 // amber run: build a machine, wire its devices to the host, run it, and
 // turn the way it stopped into the process's exit status.
 #include <chrono>
+#include <fstream>
+#include <optional>
+#include <unistd.h>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -14,6 +17,9 @@
 #include "frontend/gdb/tcp_listener.hpp"
 #include "frontend/gdb_target.hpp"
 #include "frontend/machine_setup.hpp"
+#include "frontend/session.hpp"
+#include "frontend/vga_console.hpp"
+#include "devices/pc_misc_ports.hpp"
 #include "machine/insn_trace.hpp"
 #include "machine/log.hpp"
 #include "machine/machine.hpp"
@@ -46,6 +52,10 @@ int exit_status(const RunResult& r) {
     switch (r.reason) {
     case StopReason::GuestExit: return r.exit_code;
     case StopReason::Requested: return 0;
+    case StopReason::GuestReset: return 0;  // -no-reboot: a reboot ends the run, as in QEMU
+    case StopReason::ScriptEnded:
+        if (r.exit_code == kExitScriptFailed) fmt::print(stderr, "amber: {}\n", r.message);
+        return r.exit_code;
     case StopReason::HaltedForever:
         fmt::print(stderr, "amber: guest halted for good: {}\n", r.message);
         return kExitHaltedForever;
@@ -105,16 +115,39 @@ RunResult run_with_gdb(Machine& machine, const MachineOptions& opt, const GdbOpt
     }
 }
 
+// What the run leaves to report once the terminal is back to normal.
+struct Ending {
+    std::optional<uint8_t> post_code;  // the last POST code, on a PC
+    std::string screen;                // the text screen, for --screen-dump
+};
+
 // Builds the machine, runs it, and takes it down again -- which also gives
 // the terminal back -- before anything else is printed.
-Timed run_machine(const MachineOptions& opt, const GdbOptions& g) {
-    std::unique_ptr<Machine> machine = build_machine(opt, SerialStdin::Guest);
+Timed run_machine(const MachineOptions& opt, const GdbOptions& g, Ending& ending) {
+    MachineExtras extras;
+    std::unique_ptr<Machine> machine = build_machine(opt, SerialStdin::Guest, {}, &extras);
     if (log::get("cpu")->should_log(spdlog::level::trace)) attach_insn_trace(machine->cpu());
+    std::optional<VgaConsole> console;
+    if (opt.display && extras.pc.vga && isatty(STDOUT_FILENO)) console.emplace(STDOUT_FILENO);
+
+    Session session;
+    session.automation = make_automation(opt, *machine, extras);
+    if (console) session.between_slices = [&] { console->refresh(*extras.pc.vga); };
+    session.enter_monitor = [&] {
+        if (extras.terminal) extras.terminal->suspend_raw();
+        const bool resume = monitor_prompt(*machine, opt.max_ticks.value_or(Scheduler::kNever));
+        if (resume && extras.terminal) extras.terminal->resume_raw();
+        return resume;
+    };
 
     auto started = std::chrono::steady_clock::now();
     RunResult result = g.address ? run_with_gdb(*machine, opt, g)
-                                 : machine->run(opt.max_ticks.value_or(Scheduler::kNever));
+                                 : run_session(*machine, opt.max_ticks.value_or(Scheduler::kNever), session);
     std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
+    if (console) console->draw(*extras.pc.vga);
+    if (extras.pc.post && extras.pc.post->written()) ending.post_code = extras.pc.post->last_code();
+    if (opt.screen_dump && extras.pc.vga) ending.screen = dump_text(*extras.pc.vga);
+    console.reset();
     return {result, wall.count()};
 }
 
@@ -150,8 +183,19 @@ int cmd_run(const Args& args) {
         }
     }
 
-    Timed timed = run_machine(opt, g);  // the terminal is back to normal from here on
+    Ending ending;
+    Timed timed = run_machine(opt, g, ending);  // the terminal is back to normal from here on
+    if (opt.screen_dump) {
+        std::ofstream out(*opt.screen_dump, std::ios::binary | std::ios::trunc);
+        out << ending.screen;
+        if (!out) throw std::runtime_error(fmt::format("cannot write the screen dump '{}'", *opt.screen_dump));
+    }
     int status = exit_status(timed.result);
+    // A run that did not end the way the guest meant it to says how far the
+    // firmware got.
+    const bool abnormal = timed.result.reason == StopReason::HaltedForever ||
+                          timed.result.reason == StopReason::TripleFault || status == kExitScriptFailed;
+    if (abnormal && ending.post_code) fmt::print(stderr, "amber: last POST code {:02X}h\n", *ending.post_code);
     if (stats) print_stats(timed.result.ticks, timed.seconds);
     return status;
 }

@@ -2,9 +2,14 @@
 // arguments after its name; it returns the process exit code and reports
 // errors by throwing UsageError or std::runtime_error (main prints one line).
 #pragma once
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+namespace amber {
+class Machine;
+}
 
 namespace amber::cli {
 
@@ -17,5 +22,9 @@ int cmd_run(const Args& args);
 int cmd_debug(const Args& args);
 int cmd_vectors(const Args& args);
 int cmd_trace(const Args& args);
+
+// The monitor on a machine stopped mid-run (C-a c in `amber run`), reading
+// commands from the terminal. True: the user said 'resume'.
+bool monitor_prompt(Machine& machine, uint64_t tick_limit);
 
 }  // namespace amber::cli

@@ -10,6 +10,10 @@
 #include "devices/exit_port.hpp"
 #include "machine/trace_format.hpp"
 #include "devices/uart16550.hpp"
+#include "devices/pc_misc_ports.hpp"
+#include "devices/ps2_keyboard.hpp"
+#include "devices/scsi_cdrom.hpp"
+#include "devices/vga.hpp"
 #include "machine/automation.hpp"
 #include "frontend/commands.hpp"
 #include "roms/embedded.hpp"
@@ -247,6 +251,27 @@ MachineConfig machine_config(const MachineOptions& o) {
     return cfg;
 }
 
+// Opens the PC's media and firmware files: each problem is one clear error.
+PcConfig pc_config(const MachineOptions& o) {
+    PcConfig pc;
+    const auto mode = o.snapshot ? BlockImage::Mode::Snapshot : BlockImage::Mode::ReadWrite;
+    for (unsigned i = 0; i < 4; ++i)
+        if (o.hd[i]) pc.disks[i] = BlockImage::open(*o.hd[i], mode);
+    for (unsigned i = 0; i < 2; ++i)
+        if (o.fd[i]) pc.floppies[i] = BlockImage::open(*o.fd[i], mode);
+    if (o.cdrom) pc.cdrom = ScsiCdrom::open_image(*o.cdrom);
+    if (!o.vga_bios.empty()) pc.vga_bios = load_vga_bios(o.vga_bios);
+    pc.boot_order = o.boot_order;
+    pc.rtc_start = static_cast<int64_t>(o.rtc_start);
+    return pc;
+}
+
+std::string screen_text(const Vga& vga) {
+    std::string out;
+    for (const std::string& line : vga.text_lines()) out += line + "\n";
+    return out;
+}
+
 }  // namespace
 
 std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdin_owner, const MachineHooks& hooks,
@@ -275,6 +300,16 @@ std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdi
                       : make_output_backend(o.serial);
     ex.terminal = dynamic_cast<TerminalCharBackend*>(serial.get());
     m.add_device(std::make_unique<Uart16550>(m.io(), wrap(std::move(serial), trace_channel::kCom1, &ex.serial_tap)));
+    if (o.kind == MachineKind::Pc) {
+        PcConfig cfg = pc_config(o);
+        if (o.port_402.kind != BackendSpec::Kind::None) cfg.bios_debug = make_output_backend(o.port_402);
+        ex.pc = build_pc(m, std::move(cfg));
+        Vga* vga = ex.pc.vga;
+        PS2Keyboard* kbd = ex.pc.keyboard;
+        ex.ports.screen_text = [vga] { return screen_text(*vga); };
+        ex.ports.type_keys = [kbd](std::string_view text) { kbd->type_text(text); };
+        ex.ports.press_combo = [kbd](std::string_view combo) { return kbd->send_keys(combo); };
+    }
     m.reset();
     return machine;
 }

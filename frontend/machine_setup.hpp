@@ -13,6 +13,7 @@
 #include "frontend/terminal_backend.hpp"
 #include "machine/automation.hpp"
 #include "machine/machine.hpp"
+#include "machine/pc.hpp"
 
 namespace amber::cli {
 
@@ -77,6 +78,7 @@ struct MachineExtras {
     TapBackend* debugcon_tap = nullptr;
     AutomationPorts ports;               // the screen and keyboard, on a PC
     TerminalCharBackend* terminal = nullptr;  // the serial console, when it is this terminal
+    Pc pc;                                    // the PC's devices (all null on a bare machine)
 };
 
 // The message of a stop the user asked for to reach the monitor (C-a c).

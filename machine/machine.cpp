@@ -28,6 +28,12 @@ Machine::Machine(const MachineConfig& cfg) : cfg_(cfg), sched_(cfg.ticks_per_sec
     sched_.set_earlier_deadline_listener([cpu = cpu_.get()](uint64_t d) { cpu->lower_deadline(d); });
 }
 
+// Devices go in the reverse order of their creation: one added later may
+// refer to an earlier one (a disk controller to its media).
+Machine::~Machine() {
+    while (!devices_.empty()) devices_.pop_back();
+}
+
 void Machine::map_firmware(uint64_t bus_top) {
     const bool pc = cfg_.layout == MachineConfig::Layout::Pc;
     const size_t max = pc ? 0x40000 : 0x20000;
@@ -40,8 +46,8 @@ void Machine::map_firmware(uint64_t bus_top) {
     std::span<const uint8_t> low_part(rom.data() + (size - low), low);
     if (pc) {
         if (cfg_.ram_bytes > 0xA0000) throw std::invalid_argument("a PC has at most 640 KiB of conventional RAM");
-        mem_.add_ram(0xC0000, 0x40000);
-        mem_.load_image(0x100000 - low, low_part);
+        mem_.add_rom(0x100000 - low, low_part);
+        mem_.add_shadow(0xC0000, 0x40000);  // the chipset (PAM) routes it: build_pc wires that
     } else if (cfg_.ram_bytes <= 0x100000 - low) {
         mem_.add_rom(0x100000 - low, low_part);
     }
@@ -49,12 +55,6 @@ void Machine::map_firmware(uint64_t bus_top) {
 }
 
 void Machine::reset() {
-    // The chipset maps the firmware again: the shadow copy starts over.
-    if (cfg_.layout == MachineConfig::Layout::Pc && !cfg_.rom.empty()) {
-        const size_t low = std::min<size_t>(cfg_.rom.size(), 0x20000);
-        mem_.load_image(static_cast<uint32_t>(0x100000 - low),
-                        std::span<const uint8_t>(cfg_.rom.data() + cfg_.rom.size() - low, low));
-    }
     for (auto& d : devices_) d->reset();
     cpu_->reset();
 }

@@ -22,10 +22,10 @@ struct MachineConfig {
     std::vector<uint8_t> rom;              // firmware: mapped to end at 1 MiB and at the top of the bus
     uint64_t ticks_per_second = 100'000'000;  // virtual instructions per guest second
     bool reboot_on_triple_fault = true;    // as a PC's chipset does; false ends the run instead
-    // Bare: the firmware is ROM below 1 MiB (at most 128 KiB). Pc: 0xC0000-0xFFFFF
-    // is RAM the firmware shadows itself into (its last 128 KiB are preloaded
-    // there, as the chipset's power-on mapping shows them) and the whole image
-    // (up to 256 KiB) is ROM at the top of the bus; 0xA0000-0xBFFFF is left to
+    // Bare: the firmware is ROM below 1 MiB (at most 128 KiB). Pc: the image's
+    // last 128 KiB are ROM at 0xE0000, 0xC0000-0xFFFFF has shadow RAM beside
+    // it that the chipset's PAM registers switch in, and the whole image (up
+    // to 256 KiB) is ROM at the top of the bus; 0xA0000-0xBFFFF is left to
     // the video card.
     enum class Layout : uint8_t { Bare, Pc };
     Layout layout = Layout::Bare;
@@ -52,6 +52,7 @@ struct RunResult {
 class Machine {
 public:
     explicit Machine(const MachineConfig& cfg);
+    ~Machine();
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
 

@@ -19,6 +19,12 @@
 #include "devices/system_control_b.hpp"
 #include "devices/uart16550.hpp"
 #include "devices/vga.hpp"
+#include "devices/ata_disk.hpp"
+#include "devices/atapi_device.hpp"
+#include "devices/ide_controller.hpp"
+#include "devices/pci_host.hpp"
+#include "devices/piix3.hpp"
+#include "devices/scsi_cdrom.hpp"
 
 namespace amber {
 
@@ -26,6 +32,23 @@ namespace {
 
 // ISA interrupt lines of the standard PC devices.
 constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqCom1 = 4, kIrqFloppy = 6, kIrqRtc = 8, kIrqMouse = 12;
+constexpr unsigned kIrqIdePrimary = 14, kIrqIdeSecondary = 15;
+
+// Holds the disk and CD images the IDE devices read (they only refer to
+// them), so the images live exactly as long as the machine. Added before
+// the controller, it is destroyed after it.
+class MediaBay final : public Device {
+public:
+    std::string_view name() const override { return "media"; }
+    void reset() override {
+        if (cdrom) cdrom->reset();
+    }
+    void visit(Archive& ar) override {
+        if (cdrom) cdrom->visit(ar);
+    }
+    std::vector<std::unique_ptr<BlockImage>> disks;
+    std::unique_ptr<ScsiCdrom> cdrom;
+};
 
 BootDevice boot_device(char c) {
     switch (c) {
@@ -75,6 +98,36 @@ Pc build_pc(Machine& m, PcConfig cfg) {
     for (unsigned i = 0; i < 2; ++i)
         if (cfg.floppies[i]) pc.fdc->insert(i, std::move(cfg.floppies[i]));
 
+    // PCI: the i440FX host bridge (its PAM registers switch the shadow RAM
+    // at 0xC0000-0xFFFFF) and the PIIX3 with its IDE function.
+    PhysMemory& mem = m.memory();
+    pc.pci = m.add_device(std::make_unique<PciHost>(m.io()));
+    pc.pci->set_reset_callback([&m](bool) { m.request_reset(); });
+    auto* northbridge = m.add_device(std::make_unique<I440fxHost>(
+        [&mem](uint32_t base, uint32_t size, bool read_ram, bool write_ram) { mem.set_shadow(base, size, read_ram, write_ram); }));
+    auto* isa = m.add_device(std::make_unique<Piix3Isa>([&pic](unsigned irq, bool level) { pic.set_irq(irq, level); }));
+    auto* bay = m.add_device(std::make_unique<MediaBay>());
+    pc.ide = m.add_device(std::make_unique<IdeController>(m.io(), mem, pic.irq(kIrqIdePrimary), pic.irq(kIrqIdeSecondary)));
+    auto* ide_function = m.add_device(std::make_unique<Piix3Ide>(m.io(), *pc.ide));
+    pc.pci->add(0, 0, northbridge);
+    pc.pci->add(1, 0, isa);
+    pc.pci->add(1, 1, ide_function);
+
+    CmosLayout layout = CmosLayout::for_ram(0x100000 + uint64_t(m.config().extended_ram_bytes));
+    for (unsigned slot = 0; slot < 4; ++slot) {
+        if (!cfg.disks[slot]) continue;
+        bay->disks.push_back(std::move(cfg.disks[slot]));
+        auto disk = std::make_unique<AtaDisk>(*bay->disks.back(), fmt::format("AMBER{:015}", slot + 1));
+        layout.disks[slot] = CmosDisk{true, disk->cylinders(), disk->heads(), 63, DiskTranslation::Lba};
+        pc.ide->attach(slot / 2, slot % 2, std::move(disk));
+    }
+    if (cfg.cdrom) {
+        if (layout.disks[2].present) throw std::invalid_argument("the CD-ROM and a disk both want the secondary master");
+        bay->cdrom = std::make_unique<ScsiCdrom>();
+        bay->cdrom->insert(std::move(cfg.cdrom));
+        pc.ide->attach(1, 0, std::make_unique<AtapiDevice>(std::make_unique<AtapiEngine<ScsiCdrom>>(*bay->cdrom)));
+    }
+
     pc.vga = m.add_device(std::make_unique<Vga>(m.io(), m.memory(), now, m.scheduler().ticks_per_second()));
     pc.fw_cfg = m.add_device(std::make_unique<FwCfg>(m.io()));
     // SeaBIOS built for QEMU runs the VGA BIOS it finds as a firmware file.
@@ -85,7 +138,6 @@ Pc build_pc(Machine& m, PcConfig cfg) {
         uart->set_irq_callback([com1](bool level) mutable { com1.set(level); });
     }
 
-    CmosLayout layout = CmosLayout::for_ram(0x100000 + uint64_t(m.config().extended_ram_bytes));
     for (unsigned i = 0; i < 2; ++i) layout.floppies[i] = static_cast<FloppyType>(pc.fdc->cmos_type(i));
     for (size_t i = 0; i < layout.boot_order.size(); ++i)
         layout.boot_order[i] = i < cfg.boot_order.size() ? boot_device(cfg.boot_order[i]) : BootDevice::None;

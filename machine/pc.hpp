@@ -27,10 +27,15 @@ class Floppy82077;
 class Vga;
 class PostCodePort;
 class FwCfg;
+class PciHost;
+class IdeController;
 
 struct PcConfig {
     std::vector<uint8_t> vga_bios;                     // empty: no VGA BIOS (the card still works)
     std::array<std::unique_ptr<BlockImage>, 2> floppies;
+    // IDE: 0 primary master, 1 primary slave, 2 secondary master, 3 secondary slave.
+    std::array<std::unique_ptr<BlockImage>, 4> disks;
+    std::unique_ptr<BlockImage> cdrom;                 // secondary master (slot 2 must be free)
     std::string boot_order = "cad";                    // a floppy, c disk, d CD
     int64_t rtc_start = 1767225600;                    // Unix seconds at power-on
     std::unique_ptr<CharBackend> bios_debug;           // port 0x402; null: not connected
@@ -48,6 +53,8 @@ struct Pc {
     Vga* vga = nullptr;
     PostCodePort* post = nullptr;
     FwCfg* fw_cfg = nullptr;
+    PciHost* pci = nullptr;
+    IdeController* ide = nullptr;
 };
 
 // Throws std::runtime_error (ImageError for media) when the configuration

@@ -24,6 +24,7 @@ struct Context {
     uint64_t tick_limit = Debugger::kForever;  // runs never pass this tick (--max-ticks)
     std::string out;                           // what the current command prints
     bool quit = false;                         // the user asked to leave
+    bool resume = false;                       // ... and to let the guest run on
 
     Cpu& cpu() { return dbg.cpu(); }
     template <typename... A> void print(fmt::format_string<A...> f, A&&... args) {

@@ -20,6 +20,11 @@ void cmd_quit(Context& ctx, Words w) {
     require_words(w, 0, 0, "quit");
     ctx.quit = true;
 }
+void cmd_resume(Context& ctx, Words w) {
+    require_words(w, 0, 0, "resume");
+    ctx.quit = true;
+    ctx.resume = true;
+}
 
 constexpr std::array kCommands = {
     CommandSpec{"continue", "c", "continue", "run until a breakpoint, watchpoint or catch, or until the machine stops",
@@ -55,7 +60,10 @@ constexpr std::array kCommands = {
     CommandSpec{"u32", "", "u32 [ADDR] [N]", "the same, as 32-bit code", cmd_disassemble32},
     CommandSpec{"bt", "", "bt", "the call chain, following saved EBP values up the stack", cmd_backtrace},
     CommandSpec{"help", "", "help [COMMAND]", "list the commands, or explain one", cmd_help},
-    CommandSpec{"quit", "q", "quit", "leave the monitor", cmd_quit},
+    CommandSpec{"quit", "q", "quit", "leave the monitor (and Amber)", cmd_quit},
+    CommandSpec{"resume", "", "resume",
+                "leave the monitor and let the guest run on without it (entered with C-a c from 'amber run')",
+                cmd_resume},
 };
 
 const CommandSpec* find_command(std::string_view name) {

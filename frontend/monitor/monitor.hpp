@@ -27,6 +27,7 @@ public:
     std::string where();
 
     bool quit_requested() const { return ctx_.quit; }
+    bool resume_requested() const { return ctx_.resume; }
     unsigned errors() const { return errors_; }
 
 private:
