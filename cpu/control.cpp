@@ -66,6 +66,7 @@ void Cpu::set_eflags(uint32_t v) {
     uint32_t supported = traits_->flags_writable;
     if (traits_->model >= CpuModel::i386) supported |= flag::IOPL | flag::NT | flag::RF | flag::VM;
     if (traits_->model >= CpuModel::i486) supported |= flag::AC;
+    if (traits_->model >= CpuModel::pentium) supported |= flag::ID;  // toggling ID is how software finds CPUID
     const uint32_t old = flags.raw_bits();
     flags.set((v & supported) | 0x2);
     if ((old ^ v) & flag::VM & supported) {

@@ -42,10 +42,12 @@ template <typename T> inline void set_szp(Cpu& c, T res, bool cf, bool of, bool 
 }
 
 // The FLAGS or EFLAGS image popped by POPF/IRET (after any privilege
-// masking): the real-mode writable bits, and with 32 bits the 486's AC.
+// masking): the real-mode writable bits, and with 32 bits the 486's AC and
+// the Pentium's ID (software finds CPUID by toggling it).
 template <typename T> inline void write_popped_flags(Cpu& c, T v) {
     uint32_t writable = c.traits().flags_writable;
     if (sizeof(T) == 4 && c.model() >= CpuModel::i486) writable |= flag::AC;
+    if (sizeof(T) == 4 && c.model() >= CpuModel::pentium) writable |= flag::ID;
     c.set_eflags((c.flags.get() & ~writable) | (uint32_t(v) & writable));
 }
 

@@ -152,6 +152,12 @@ unsigned Uart16550::rx_trigger() const {
     return fifo_enabled() ? kLevels[fcr_ >> 6] : 1;
 }
 
+void Uart16550::poll_receiver() {
+    if (!(ier_ & uart::IER_RDA)) return;
+    pull_input();
+    update_irq();
+}
+
 void Uart16550::pull_input() {
     if (rx_count_ || !carrier_ || (mcr_ & MCR_LOOP)) return;
     CharInput in = backend_->read();

@@ -74,6 +74,11 @@ public:
     void io_write(uint16_t port, uint32_t value, unsigned size) override;
 
     void set_irq_callback(IrqCallback cb) { irq_cb_ = std::move(cb); }
+    // An interrupt-driven guest (Linux) looks at the receiver only when an
+    // interrupt tells it to, so the board calls this at a steady virtual
+    // rate: with receive interrupts enabled, an empty receiver asks the
+    // backend for a byte, which then raises its interrupt.
+    void poll_receiver();
     bool irq_line() const { return irq_line_; }
     CharBackend& backend() { return *backend_; }
     uint16_t base() const { return base_; }

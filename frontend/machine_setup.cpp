@@ -15,6 +15,7 @@
 #include "devices/scsi_cdrom.hpp"
 #include "devices/vga.hpp"
 #include "machine/automation.hpp"
+#include "machine/linux_boot.hpp"
 #include "frontend/commands.hpp"
 #include "roms/embedded.hpp"
 
@@ -46,6 +47,9 @@ void add_machine_options(po::options_description& d, const std::string& serial_d
         ("hdc", po::value<std::string>(), "PC: IDE secondary master disk image")
         ("hdd", po::value<std::string>(), "PC: IDE secondary slave disk image")
         ("cdrom", po::value<std::string>(), "PC: CD-ROM image (ISO) as the IDE secondary master")
+        ("kernel", po::value<std::string>(), "PC: boot this Linux bzImage directly (no BIOS), as QEMU's -kernel")
+        ("initrd", po::value<std::string>(), "PC: with -kernel, the initial ramdisk")
+        ("append", po::value<std::string>(), "PC: with -kernel, the kernel command line")
         ("fda", po::value<std::string>(), "PC: floppy image in drive A")
         ("fdb", po::value<std::string>(), "PC: floppy image in drive B")
         ("boot", po::value<std::string>(), "PC: boot order, drives a (floppy), c (disk), d (CD), e.g. 'dc' or 'order=dc'")
@@ -69,7 +73,7 @@ void add_machine_options(po::options_description& d, const std::string& serial_d
 std::vector<std::string> accept_single_dash(const std::vector<std::string>& args, const po::options_description& d) {
     std::vector<std::string> out;
     for (const std::string& a : args) {
-        if (a.size() > 2 && a[0] == '-' && a[1] != '-') {
+        if (a.size() >= 2 && a[0] == '-' && a[1] != '-') {
             const std::string name = a.substr(1, a.find('=') - 1);
             if (d.find_nothrow(name, false, false, false)) {
                 out.push_back("-" + a);
@@ -111,9 +115,9 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
     MachineOptions o;
     auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
     auto flag = [&](const char* name) { return vm[name].as<bool>(); };
-    const char* pc_only[] = {"bios", "m", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb", "boot", "snapshot",
+    const char* pc_only[] = {"kernel", "initrd", "append", "bios", "m", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb", "boot", "snapshot",
                              "nographic", "display", "rtc-base", "screen-dump", "biosdebug", "vga-bios"};
-    const char* pc_implying[] = {"bios", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb"};
+    const char* pc_implying[] = {"kernel", "bios", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb"};
     if (given("machine")) {
         const std::string m = vm["machine"].as<std::string>();
         if (m == "pc") o.kind = MachineKind::Pc;
@@ -182,6 +186,10 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
         o.boot_order = b;
     }
     o.snapshot = flag("snapshot");
+    if (vm.count("kernel")) o.kernel = vm["kernel"].as<std::string>();
+    if (vm.count("initrd")) o.initrd = vm["initrd"].as<std::string>();
+    if (vm.count("append")) o.append = vm["append"].as<std::string>();
+    if ((o.initrd || vm.count("append")) && !o.kernel) throw UsageError("-initrd and -append need -kernel");
     if (vm.count("rtc-base")) o.rtc_start = parse_date(vm["rtc-base"].as<std::string>());
     if (vm.count("screen-dump")) o.screen_dump = vm["screen-dump"].as<std::string>();
 
@@ -251,6 +259,14 @@ MachineConfig machine_config(const MachineOptions& o) {
     return cfg;
 }
 
+std::vector<uint8_t> read_whole_file(const std::string& path, const char* what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(fmt::format("cannot read {} '{}'", what, path));
+    std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (data.empty()) throw std::runtime_error(fmt::format("{} '{}' is empty", what, path));
+    return data;
+}
+
 // Opens the PC's media and firmware files: each problem is one clear error.
 PcConfig pc_config(const MachineOptions& o) {
     PcConfig pc;
@@ -304,6 +320,15 @@ std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdi
         PcConfig cfg = pc_config(o);
         if (o.port_402.kind != BackendSpec::Kind::None) cfg.bios_debug = make_output_backend(o.port_402);
         ex.pc = build_pc(m, std::move(cfg));
+        if (o.kernel) {
+            auto image = std::make_shared<LinuxImage>();
+            image->kernel = read_whole_file(*o.kernel, "kernel");
+            if (o.initrd) image->initrd = read_whole_file(*o.initrd, "initrd");
+            image->cmdline = o.append;
+            image->kernel_name = *o.kernel;
+            parse_bzimage(image->kernel, image->kernel_name);  // a bad file fails here, not at the first reset
+            m.set_after_reset([&m, image] { load_linux(m, *image); });
+        }
         Vga* vga = ex.pc.vga;
         PS2Keyboard* kbd = ex.pc.keyboard;
         ex.ports.screen_text = [vga] { return screen_text(*vga); };

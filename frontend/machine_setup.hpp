@@ -45,6 +45,9 @@ struct MachineOptions {
     BackendSpec port_402;                       // SeaBIOS's debug port (--biosdebug)
     uint64_t rtc_start = 1767225600;            // the RTC's time at power-on (Unix seconds; 2026-01-01)
     std::optional<std::string> screen_dump;     // --screen-dump FILE
+    std::optional<std::string> kernel;          // -kernel: direct Linux boot (32-bit boot protocol)
+    std::optional<std::string> initrd;          // -initrd
+    std::string append;                         // -append: the kernel command line
     std::string script;                         // automation: --automate FILE, then each --step LINE
 };
 

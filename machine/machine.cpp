@@ -57,6 +57,7 @@ void Machine::map_firmware(uint64_t bus_top) {
 void Machine::reset() {
     for (auto& d : devices_) d->reset();
     cpu_->reset();
+    if (after_reset_) after_reset_();
 }
 
 void Machine::request_reset() {

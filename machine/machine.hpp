@@ -3,6 +3,7 @@
 // are no globals -- so several machines can live in one process.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,6 +72,8 @@ public:
     const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
 
     void reset();
+    // Runs at the end of every reset (a direct kernel boot loads the kernel again).
+    void set_after_reset(std::function<void()> f) { after_reset_ = std::move(f); }
     // Runs until a stop condition or until `max_ticks` more ticks have passed.
     RunResult run(uint64_t max_ticks = Scheduler::kNever);
     // A system reset from the chipset (the 8042's reset line, port 0x92):
@@ -92,6 +95,7 @@ private:
     RunResult stop_{};
     bool stop_reported_ = true;  // stop_ was returned by the last run()
     bool reset_requested_ = false;
+    std::function<void()> after_reset_;
 };
 
 }  // namespace amber

@@ -1,5 +1,6 @@
 #include "machine/pc.hpp"
 
+#include <memory>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -136,6 +137,17 @@ Pc build_pc(Machine& m, PcConfig cfg) {
     if (auto* uart = find_device<Uart16550>(m)) {
         IrqLine com1 = pic.irq(kIrqCom1);
         uart->set_irq_callback([com1](bool level) mutable { com1.set(level); });
+        // Serial input for interrupt-driven guests: the receiver is looked
+        // at every millisecond of guest time (about 115 characters at
+        // 115200 baud), at fixed ticks, so runs stay deterministic.
+        Scheduler& sched = m.scheduler();
+        const uint64_t period = sched.ns_to_ticks(1'000'000);
+        auto id = std::make_shared<Scheduler::EventId>();
+        *id = sched.add_event("com1-receiver", [uart, &sched, id, period](uint64_t now) {
+            uart->poll_receiver();
+            sched.schedule(*id, now + period);
+        });
+        sched.schedule(*id, period);
     }
 
     for (unsigned i = 0; i < 2; ++i) layout.floppies[i] = static_cast<FloppyType>(pc.fdc->cmos_type(i));
