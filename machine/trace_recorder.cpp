@@ -107,6 +107,20 @@ std::unique_ptr<CharBackend> TraceRecorder::replay_backend(const Trace& recorded
 
 void TraceRecorder::emit(TraceEvent e) { sink_.add(e); }
 
+DiskObserver TraceRecorder::disk_observer() {
+    return [this](const DiskRequest& r) {
+        TraceEvent e{TraceEvent::Type::DiskRequest, m_.cpu().ticks, r.unit, r.command | (r.write ? 0x100u : 0u), r.count};
+        e.lba = r.lba;
+        emit(std::move(e));
+    };
+}
+
+std::function<void(uint8_t)> TraceRecorder::keyboard_observer() {
+    return [this](uint8_t event) {
+        emit({TraceEvent::Type::Input, m_.cpu().ticks, trace_channel::kKeyboard, 0, event});
+    };
+}
+
 void TraceRecorder::on_cpu(Cpu& c, const DebugEvent& e) {
     switch (e.kind) {
     case DebugEvent::Kind::Interrupt:
