@@ -3,6 +3,7 @@
 //   check   runs the recorded machine again, with the recorded input, and
 //           reports the first event that differs
 //   diff    compares two trace files
+//   dump    lists a trace's header and events
 // A PC's trace holds every image (firmware, disks, CD, floppies) with its
 // role and SHA-256; record and check run the disks as snapshots so the files
 // stay as hashed. A script runs while recording only: the input it gave
@@ -396,13 +397,17 @@ int trace_record(const Args& args) {
     Session session;
     session.automation = make_automation(o, *machine, extras);
     const RunResult r = run_session(*machine, o.max_ticks.value_or(Scheduler::kNever), session);
-    if (session.automation && r.reason == StopReason::ScriptEnded && r.exit_code != 0)
-        fmt::print(stderr, "amber trace record: the script failed: {}\n", r.message);
     log.reset();
     rec->finish(r);
     rec.reset();
     machine.reset();
     write_file(vm["output"].as<std::string>(), sink.bytes());
+    // The trace is written either way; a failed script (a wait that timed
+    // out, a `stop 3`) still fails the command, as in `amber run`.
+    if (r.reason == StopReason::ScriptEnded && r.exit_code != 0) {
+        fmt::print(stderr, "amber trace record: the script ended with status {}: {}\n", r.exit_code, r.message);
+        return r.exit_code;
+    }
     return 0;
 }
 
@@ -574,15 +579,41 @@ int trace_diff(const Args& args) {
     return differs ? kExitDiverged : 0;
 }
 
+// ---- dump ----
+
+// The header and the events, one per line; checkpoints and port summaries
+// only with --all (they make up most of a trace and say little to a reader).
+int trace_dump(const Args& args) {
+    bool all = false;
+    std::optional<std::string> path;
+    for (const std::string& a : args) {
+        if (a == "--all") all = true;
+        else if (!path) path = a;
+        else throw UsageError("usage: amber trace dump [--all] FILE");
+    }
+    if (!path) throw UsageError("usage: amber trace dump [--all] FILE");
+    const Trace t = parse_trace(read_file(*path, "trace file"));
+    fmt::print("version: {}\ncheckpoint every 2^{} ticks\n{}", t.header.amber_version, t.header.checkpoint_log2,
+               t.header.config);
+    for (const TraceImage& im : t.header.images)
+        fmt::print("image {} '{}' {} bytes sha256 {}\n", im.role, im.name, im.size, Sha256::hex(im.sha256));
+    for (const TraceEvent& e : t.events) {
+        const bool bulky = e.type == TraceEvent::Type::Checkpoint || e.type == TraceEvent::Type::IoSummary;
+        if (all || !bulky) fmt::print("{}\n", e.describe());
+    }
+    return 0;
+}
+
 }  // namespace
 
 int cmd_trace(const Args& args) {
-    if (args.empty()) throw UsageError("usage: amber trace record|check|diff ...");
+    if (args.empty()) throw UsageError("usage: amber trace record|check|diff|dump ...");
     const Args rest(args.begin() + 1, args.end());
     if (args[0] == "record") return trace_record(rest);
     if (args[0] == "check") return trace_check(rest);
     if (args[0] == "diff") return trace_diff(rest);
-    throw UsageError(fmt::format("unknown trace command '{}' (record, check or diff)", args[0]));
+    if (args[0] == "dump") return trace_dump(rest);
+    throw UsageError(fmt::format("unknown trace command '{}' (record, check, diff or dump)", args[0]));
 }
 
 }  // namespace amber::cli

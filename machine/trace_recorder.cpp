@@ -109,7 +109,12 @@ void TraceRecorder::emit(TraceEvent e) { sink_.add(e); }
 
 DiskObserver TraceRecorder::disk_observer() {
     return [this](const DiskRequest& r) {
-        TraceEvent e{TraceEvent::Type::DiskRequest, m_.cpu().ticks, r.unit, r.command | (r.write ? 0x100u : 0u), r.count};
+        TraceEvent e;
+        e.type = TraceEvent::Type::DiskRequest;
+        e.tick = m_.cpu().ticks;
+        e.a = r.unit;
+        e.b = r.command | (r.write ? 0x100u : 0u);
+        e.c = r.count;
         e.lba = r.lba;
         emit(std::move(e));
     };
@@ -117,7 +122,12 @@ DiskObserver TraceRecorder::disk_observer() {
 
 std::function<void(uint8_t)> TraceRecorder::keyboard_observer() {
     return [this](uint8_t event) {
-        emit({TraceEvent::Type::Input, m_.cpu().ticks, trace_channel::kKeyboard, 0, event});
+        TraceEvent e;
+        e.type = TraceEvent::Type::Input;
+        e.tick = m_.cpu().ticks;
+        e.a = trace_channel::kKeyboard;
+        e.c = event;  // b: CharInput::Kind::Byte (0)
+        emit(std::move(e));
     };
 }
 

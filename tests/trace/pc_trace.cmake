@@ -5,7 +5,9 @@
 # MODE:
 #   roundtrip  a scripted boot (keys typed after "Booting from Hard Disk") is
 #              recorded twice: byte-identical files; check replays the keys
-#              without the script and passes; the disk file is unchanged
+#              without the script and passes; the trace holds the boot
+#              sector's read, the keys and SeaBIOS's 0x402 output; the disk
+#              file is unchanged
 #   changed    one byte of the disk changed after recording: check names hda
 #   keys       the same boot with other keys typed: trace diff names the
 #              first keyboard input that differs
@@ -32,7 +34,8 @@ function(amber_ok)
 endfunction()
 
 function(record file keys)
-  amber_ok(trace record -o ${file} --machine pc -hda ${disk} --debugcon file:${file}.con --max-time 5s
+  amber_ok(trace record -o ${file} --machine pc -hda ${disk} --debugcon file:${file}.con
+           --biosdebug file:${file}.bios --max-time 5s
            --step "wait screen \"Booting from Hard Disk\" 3s" --step "send keys \"${keys}\""
            --step "wait debugcon \"${keys}\" 2s" --step "stop 0")
   if(NOT rc EQUAL 0)
@@ -58,11 +61,20 @@ if(MODE STREQUAL "roundtrip")
   if(NOT rc EQUAL 0 OR NOT out MATCHES "events match")
     message(FATAL_ERROR "trace check failed (${rc}):\n${out}${err}")
   endif()
+  set(check_out "${out}")
+  # The boot sector read, the keys typed and SeaBIOS's port 0x402 output are events.
+  amber_ok(trace dump ${trace})
+  foreach(want "disk request hda command [0-9A-F][0-9A-F] read LBA 0, 1 sectors" "input keyboard key [0-9A-F][0-9A-F] pressed"
+          "output port 402 byte" "output debug port byte 61 'a'")
+    if(NOT out MATCHES "${want}")
+      message(FATAL_ERROR "the trace has no '${want}':\n${out}")
+    endif()
+  endforeach()
   file(SHA256 ${disk} after)
   if(NOT after STREQUAL disk_hash)
     message(FATAL_ERROR "record or check wrote to the disk image")
   endif()
-  message(STATUS "${out}")
+  message(STATUS "${check_out}")
 elseif(MODE STREQUAL "changed")
   execute_process(COMMAND sh -c "printf '\\001' | dd of='${disk}' bs=1 seek=4096 conv=notrunc status=none")
   amber_ok(trace check ${trace})

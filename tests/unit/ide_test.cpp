@@ -568,12 +568,12 @@ TEST_CASE("The disk observer sees each read and write with its address", "[ide][
     r.lba28(100, 3);
     r.out8(0x1F7, 0x20);  // READ SECTORS
     (void)r.read_block(3 * 512);
-    r.lba48(0x123456, 2);
+    r.lba48(1000, 2);
     r.out8(0x1F7, 0x34);  // WRITE SECTORS EXT
     r.out8(0x1F7, 0xEC);  // IDENTIFY: not a data request
     r.lba28(kSectors, 1);  // past the end: refused, not reported
     r.out8(0x1F7, 0x20);
     REQUIRE(seen.size() == 2);
     CHECK((seen[0].unit == 0 && seen[0].command == 0x20 && !seen[0].write && seen[0].lba == 100 && seen[0].count == 3));
-    CHECK((seen[1].command == 0x34 && seen[1].write && seen[1].lba == 0x123456 && seen[1].count == 2));
+    CHECK((seen[1].command == 0x34 && seen[1].write && seen[1].lba == 1000 && seen[1].count == 2));
 }
