@@ -422,10 +422,9 @@ struct CheckOutcome {
     std::vector<std::string> recent;  // the last instructions, when asked for
 };
 
-// Re-runs the recorded machine; with `recent`, keeps the last instructions
+// Re-runs the recorded machine (options_from(t)); with `recent`, keeps the last instructions
 // executed (slower: every instruction is observed).
-CheckOutcome replay(const Trace& t, unsigned recent) {
-    const MachineOptions o = options_from(t);
+CheckOutcome replay(const Trace& t, const MachineOptions& o, unsigned recent) {
     const bool serial_connected = config_number(t.header.config, "serial_connected") != 0;
     const TraceEvent& recorded_end = t.events.back();
     CheckOutcome out;
@@ -520,13 +519,14 @@ int trace_check(const Args& args) {
     }
     const std::string path = vm["trace"].as<std::string>();
     const Trace t = parse_trace(read_file(path, "trace file"));
-    CheckOutcome first = replay(t, 0);
+    const MachineOptions o = options_from(t);  // hashes the images once
+    CheckOutcome first = replay(t, o, 0);
     if (first.complete) {
         fmt::print("trace check: {} events match ({} ticks)\n", t.events.size(), first.ticks);
         return 0;
     }
     // Run again, watching the last instructions, up to the same point.
-    const CheckOutcome again = replay(t, vm["recent"].as<unsigned>());
+    const CheckOutcome again = replay(t, o, vm["recent"].as<unsigned>());
     fmt::print("trace check: diverged at tick {}, CS:EIP {:04X}:{:08X}\n", again.ticks, again.cs, again.eip);
     if (again.divergence) {
         const auto& dv = *again.divergence;
