@@ -141,6 +141,7 @@ void AtaDisk::begin_rw(bool write, bool lba48, unsigned block_sectors, bool dma)
         log::get("ide")->debug("ATA {} out of range", write ? "write" : "read");
         return fail(ER_IDNF | ER_ABRT);
     }
+    report(write, lba, count, current_command());
     if (write && image_.read_only()) {
         log::get("ide")->debug("ATA write to the read-only image {}", image_.path());
         return fail(ER_ABRT);

@@ -146,6 +146,7 @@ void AtapiDevice::packet_received() {
 }
 
 void AtapiDevice::run_command() {
+    report_packet();
     AtapiTarget::Result r = target_->execute(cdb_, data_out_);
     data_out_.clear();
     if (!r.ok) return failed();
@@ -153,6 +154,21 @@ void AtapiDevice::run_command() {
     if (!in_left_) return done();
     phase_ = Phase::DataIn;
     next_in_block();
+}
+
+void AtapiDevice::report_packet() const {
+    // The READ/WRITE (10) and (12) forms carry a block address and length;
+    // other packets are reported by their opcode alone.
+    const uint8_t op = cdb_[0];
+    const auto be = [this](unsigned at, unsigned n) {
+        uint32_t v = 0;
+        for (unsigned i = 0; i < n; ++i) v = v << 8 | cdb_[at + i];
+        return v;
+    };
+    const bool rw10 = op == 0x28 || op == 0x2A, rw12 = op == 0xA8 || op == 0xAA;
+    const uint64_t lba = rw10 || rw12 ? be(2, 4) : 0;
+    const uint32_t count = rw10 ? be(7, 2) : rw12 ? be(6, 4) : 0;
+    report(op == 0x2A || op == 0xAA, lba, count, op);
 }
 
 void AtapiDevice::next_in_block() {

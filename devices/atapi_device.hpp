@@ -90,6 +90,7 @@ private:
 
     void packet_received();
     void run_command();
+    void report_packet() const;
     void next_in_block();
     void done();
     void failed();

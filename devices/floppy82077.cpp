@@ -515,6 +515,12 @@ void Floppy82077::start_data_command(Op op) {
         break;
     default: break;
     }
+    if (observer_) {
+        const bool write = op == Op::WriteData || op == Op::Format;
+        const uint32_t count = op == Op::Format ? format_left_ : eot_ >= r_ ? eot_ - r_ + 1u : 1u;
+        observer_({static_cast<uint8_t>(disk_unit::kFloppyA + drive_), static_cast<uint8_t>(cmd_[0] & 0x1F), write,
+                   uint64_t(c_) << 16 | uint64_t(h_) << 8 | r_, count});
+    }
     phase_ = Phase::Execution;
     exec_done_ = now() + delay(kDataDelayNs);
     reschedule();

@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "devices/block_image.hpp"
+#include "devices/disk_request.hpp"
 #include "devices/irq_line.hpp"
 #include "machine/device.hpp"
 #include "machine/io_bus.hpp"
@@ -123,6 +124,8 @@ public:
     uint8_t cylinder(unsigned drive) const { return drive < kDrives ? drives_[drive].cylinder : 0; }
     bool disk_changed(unsigned drive) const { return drive < kDrives && drives_[drive].changed; }
     bool irq_level() const { return irq_out_; }
+    // Reports each data command (read, write, read track, format) it starts.
+    void set_observer(DiskObserver obs) { observer_ = std::move(obs); }
 
 private:
     enum class Phase : uint8_t { Command, Execution, PioRead, PioWrite, Result };
@@ -187,6 +190,7 @@ private:
     IoBus& io_;
     Scheduler& sched_;
     Clock clock_;
+    DiskObserver observer_;  // not modelled state
     Dma8237& dma_;
     IrqLine irq_;
     uint16_t base_;

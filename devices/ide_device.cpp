@@ -43,6 +43,7 @@ void IdeDevice::command(uint8_t cmd) {
     intrq_ = false;
     tf_.error = 0;
     tf_.status = static_cast<uint8_t>(tf_.status & ~(ST_ERR | ST_DRQ));
+    current_command_ = cmd;
     execute(cmd);
 }
 

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/disk_request.hpp"
 #include "machine/archive.hpp"
 
 namespace amber {
@@ -82,6 +83,13 @@ public:
     const TaskFile& taskfile() const { return tf_; }
     void visit(Archive& ar);
 
+    // Reports each read/write/packet command this device starts (unit: its
+    // place on the controller, 0..3).
+    void set_observer(DiskObserver obs, uint8_t unit) {
+        observer_ = std::move(obs);
+        unit_ = unit;
+    }
+
 protected:
     virtual void execute(uint8_t cmd) = 0;
     virtual void load_signature() = 0;  // task file after reset (ATA: 01 01 00 00 00)
@@ -95,6 +103,11 @@ protected:
     void finish(bool irq);  // command done: DRDY|DSC, no DRQ
     void fail(uint8_t error, bool irq = true);  // ERR with this error register
     void raise_irq() { intrq_ = true; }
+    // Tells the observer (if any) about the command being executed.
+    void report(bool write, uint64_t lba, uint32_t count, uint8_t command) const {
+        if (observer_) observer_({unit_, command, write, lba, count});
+    }
+    uint8_t current_command() const { return current_command_; }
 
     TaskFile tf_;
 
@@ -107,6 +120,10 @@ private:
     bool to_host_ = false;
     bool dma_ = false;
     bool intrq_ = false;
+    // Not modelled state: the observer and the command execute() runs.
+    DiskObserver observer_;
+    uint8_t unit_ = 0;
+    uint8_t current_command_ = 0;
 };
 
 }  // namespace amber

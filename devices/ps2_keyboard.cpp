@@ -130,7 +130,9 @@ void PS2Keyboard::queue_event(ps2::Key key, bool pressed) {
         log::get("kbd")->warn("host key queue full: key event dropped");
         return;
     }
-    events_.push_back(uint8_t(static_cast<uint8_t>(key) | (pressed ? 0 : kReleaseBit)));
+    const uint8_t event = uint8_t(static_cast<uint8_t>(key) | (pressed ? 0 : kReleaseBit));
+    events_.push_back(event);
+    if (host_observer_) host_observer_(event);
     notify();
 }
 

@@ -20,6 +20,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -58,6 +59,15 @@ public:
     bool scanning() const { return scanning_; }
     size_t pending_events() const { return events_.size(); }
 
+    // ---- trace recording and replay ----
+    // A host key event as queued: the key's index, bit 7 set for a release.
+    // The observer sees every event queued from the host side.
+    void set_host_observer(std::function<void(uint8_t event)> obs) { host_observer_ = std::move(obs); }
+    // Queues a recorded event again (ignored when it names no key).
+    void queue_recorded(uint8_t event) {
+        queue_event(static_cast<ps2::Key>(event & 0x7F), (event & 0x80) == 0);
+    }
+
 private:
     void queue_event(ps2::Key key, bool pressed);
     void refill() override;
@@ -76,6 +86,8 @@ private:
     bool scanning_ = true;
     uint8_t awaiting_ = 0;      // command whose argument comes next (0: none)
     uint8_t last_sent_ = 0;     // for FE (resend)
+
+    std::function<void(uint8_t)> host_observer_;  // not modelled state
 };
 
 }  // namespace amber

@@ -23,8 +23,6 @@ namespace amber::cli {
 
 namespace po = boost::program_options;
 
-const char* const kDefaultVgaBios = "/usr/share/seabios/vgabios-stdvga.bin";
-const char* const kDefaultBios = "/usr/share/seabios/bios-256k.bin";
 
 void add_machine_options(po::options_description& d, const std::string& serial_default) {
     d.add_options()
@@ -318,7 +316,10 @@ std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdi
     m.add_device(std::make_unique<Uart16550>(m.io(), wrap(std::move(serial), trace_channel::kCom1, &ex.serial_tap)));
     if (o.kind == MachineKind::Pc) {
         PcConfig cfg = pc_config(o);
-        if (o.port_402.kind != BackendSpec::Kind::None) cfg.bios_debug = make_output_backend(o.port_402);
+        if (o.port_402.kind != BackendSpec::Kind::None) {
+            auto b = make_output_backend(o.port_402);
+            cfg.bios_debug = hooks.backend ? hooks.backend(std::move(b), trace_channel::kBiosDebug) : std::move(b);
+        }
         ex.pc = build_pc(m, std::move(cfg));
         if (o.kernel) {
             auto image = std::make_shared<LinuxImage>();

@@ -22,6 +22,10 @@ namespace amber::cli {
 // (Debian's SeaBIOS unless -bios says otherwise).
 enum class MachineKind { Bare, Pc };
 
+// The firmware a PC loads unless -bios / --vga-bios say otherwise.
+inline constexpr const char* kDefaultBios = "/usr/share/seabios/bios-256k.bin";
+inline constexpr const char* kDefaultVgaBios = "/usr/share/seabios/vgabios-stdvga.bin";
+
 struct MachineOptions {
     MachineKind kind = MachineKind::Bare;
     CpuModel cpu = CpuModel::i80286;

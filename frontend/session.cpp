@@ -30,9 +30,11 @@ RunResult run_session(Machine& m, uint64_t max_ticks, Session& s) {
             if (auto status = s.automation->poll(now))
                 return {StopReason::ScriptEnded, *status, now, s.automation->message()};
         }
+        const uint64_t next_input = s.host_input ? s.host_input(now) : Scheduler::kNever;
         if (now >= limit) return {StopReason::TickLimit, 0, now, "tick limit reached"};
         uint64_t end = std::min(limit, now + kSlice);
         if (s.automation) end = std::min(end, std::max(s.automation->next_deadline(), now + 1));
+        end = std::min(end, std::max(next_input, now + 1));
         RunResult r = m.run(end - now);
         if (s.between_slices) s.between_slices();
         if (r.reason == StopReason::TickLimit) continue;

@@ -20,6 +20,10 @@ struct Session {
     // Called when the run stopped because the user asked for the monitor;
     // returns false to end the run instead of resuming it.
     std::function<bool()> enter_monitor;
+    // Host input replayed from a trace: called at the start of each slice
+    // to deliver what is due at this tick; returns the tick of the next
+    // input (Scheduler::kNever when there is none), where a slice ends.
+    std::function<uint64_t(uint64_t now)> host_input;
 };
 
 // The automation for the options' script (null when there is none).

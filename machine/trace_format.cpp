@@ -8,7 +8,7 @@ namespace amber {
 
 namespace {
 constexpr char kMagic[7] = {'A', 'M', 'B', 'R', 'T', 'R', 'C'};
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;  // 2: disk requests, the 0x402 and keyboard channels
 
 // ---- encoding ----
 void put8(std::vector<uint8_t>& o, uint8_t v) { o.push_back(v); }
@@ -130,13 +130,15 @@ const char* type_name(TraceEvent::Type t) {
     case TraceEvent::Type::IoSummary: return "port I/O summary";
     case TraceEvent::Type::Checkpoint: return "checkpoint";
     case TraceEvent::Type::End: return "end of run";
+    case TraceEvent::Type::DiskRequest: return "disk request";
     }
     return "?";
 }
 }  // namespace
 
 bool TraceEvent::operator==(const TraceEvent& o) const {
-    if (type != o.type || tick != o.tick || a != o.a || b != o.b || c != o.c || text != o.text) return false;
+    if (type != o.type || tick != o.tick || a != o.a || b != o.b || c != o.c || lba != o.lba || text != o.text)
+        return false;
     if (io.size() != o.io.size()) return false;
     for (size_t i = 0; i < io.size(); ++i)
         if (io[i].port != o.io[i].port || io[i].reads != o.io[i].reads || io[i].writes != o.io[i].writes)
@@ -150,8 +152,16 @@ std::string TraceEvent::describe() const {
     switch (type) {
     case Type::Output:
     case Type::Input: {
-        const char* ch = a == trace_channel::kCom1 ? "COM1" : a == trace_channel::kDebugConsole ? "debug port" : "?";
+        const char* ch = a == trace_channel::kCom1           ? "COM1"
+                         : a == trace_channel::kDebugConsole ? "debug port"
+                         : a == trace_channel::kBiosDebug    ? "port 402"
+                         : a == trace_channel::kKeyboard     ? "keyboard"
+                                                             : "?";
         const uint32_t byte = type == Type::Output ? b : c;
+        if (type == Type::Input && a == trace_channel::kKeyboard) {
+            s += fmt::format(" keyboard key {:02X} {}", byte & 0x7F, byte & 0x80 ? "released" : "pressed");
+            break;
+        }
         s += fmt::format(" {} byte {:02X}", ch, byte);
         if (byte >= 0x20 && byte < 0x7F) s += fmt::format(" '{}'", char(byte));
         if (type == Type::Input && b != 0) s += b == 2 ? " (end of input)" : " (nothing)";
@@ -165,6 +175,14 @@ std::string TraceEvent::describe() const {
         if (checkpoint) s += fmt::format(" {:04X}:{:08X}", checkpoint->selectors[1], checkpoint->eip);
         break;
     case Type::End: s += fmt::format(" ({}{}{})", text, b ? ", status " : "", b ? std::to_string(b) : ""); break;
+    case Type::DiskRequest: {
+        static const char* const kUnits[6] = {"hda", "hdb", "hdc", "hdd", "fda", "fdb"};
+        s += fmt::format(" {} command {:02X} {}", a < 6 ? kUnits[a] : "?", b & 0xFF, b & 0x100 ? "write" : "read");
+        if (a >= 4) s += fmt::format(" C/H/S {}/{}/{}", lba >> 16, (lba >> 8) & 0xFF, lba & 0xFF);
+        else s += fmt::format(" LBA {}", lba);
+        s += fmt::format(", {} sectors", c);
+        break;
+    }
     }
     return s;
 }
@@ -218,6 +236,12 @@ void TraceWriter::add(const TraceEvent& e) {
         put_le(out_, e.b, 4);
         put_str(out_, e.text);
         break;
+    case TraceEvent::Type::DiskRequest:
+        put8(out_, static_cast<uint8_t>(e.a));
+        put_var(out_, e.b);
+        put_var(out_, e.c);
+        put_var(out_, e.lba);
+        break;
     }
 }
 
@@ -244,7 +268,7 @@ Trace parse_trace(const std::vector<uint8_t>& bytes) {
     while (!r.done()) {
         TraceEvent e;
         const uint8_t type = r.u8();
-        if (type < 1 || type > static_cast<uint8_t>(TraceEvent::Type::End)) r.fail(fmt::format("an unknown record type {}", type));
+        if (type < 1 || type > static_cast<uint8_t>(TraceEvent::Type::DiskRequest)) r.fail(fmt::format("an unknown record type {}", type));
         e.type = static_cast<TraceEvent::Type>(type);
         tick += r.var();
         e.tick = tick;
@@ -277,6 +301,12 @@ Trace parse_trace(const std::vector<uint8_t>& bytes) {
             e.a = r.u8();
             e.b = static_cast<uint32_t>(r.le(4));
             e.text = r.str();
+            break;
+        case TraceEvent::Type::DiskRequest:
+            e.a = r.u8();
+            e.b = static_cast<uint32_t>(r.var());
+            e.c = static_cast<uint32_t>(r.var());
+            e.lba = r.var();
             break;
         }
         t.events.push_back(std::move(e));

@@ -18,7 +18,7 @@
 namespace amber {
 
 struct TraceImage {
-    std::string role;  // "rom", later "hda", "kernel"...
+    std::string role;  // "rom" (bare); PC: "bios", "vga-bios", "hda".."hdd", "cdrom", "fda", "fdb"
     std::string name;  // the file name it was read from (informational)
     std::array<uint8_t, 32> sha256{};
     uint64_t size = 0;
@@ -56,10 +56,12 @@ struct TraceEvent {
         IoSummary,    // io: port accesses since the previous summary
         Checkpoint,   // checkpoint
         End,          // a = StopReason, b = exit code; text = message
+        DiskRequest,  // a = unit (0..3 IDE, 4..5 floppy), b = command | 0x100 for a write, c = count; lba
     };
     Type type = Type::Output;
     uint64_t tick = 0;
     uint32_t a = 0, b = 0, c = 0;
+    uint64_t lba = 0;  // DiskRequest only
     std::string text;
     std::vector<TraceIoCount> io;
     std::optional<TraceCheckpoint> checkpoint;
@@ -71,6 +73,8 @@ struct TraceEvent {
 // Channels of Output/Input events.
 namespace trace_channel {
 constexpr uint8_t kCom1 = 0, kDebugConsole = 1;
+constexpr uint8_t kBiosDebug = 2;  // a PC's port 0x402 (SeaBIOS's debug output)
+constexpr uint8_t kKeyboard = 3;   // Input only: c = a PS/2 host key event (key index, bit 7 release)
 }
 
 // Writes a trace as it is produced.

@@ -107,6 +107,30 @@ std::unique_ptr<CharBackend> TraceRecorder::replay_backend(const Trace& recorded
 
 void TraceRecorder::emit(TraceEvent e) { sink_.add(e); }
 
+DiskObserver TraceRecorder::disk_observer() {
+    return [this](const DiskRequest& r) {
+        TraceEvent e;
+        e.type = TraceEvent::Type::DiskRequest;
+        e.tick = m_.cpu().ticks;
+        e.a = r.unit;
+        e.b = r.command | (r.write ? 0x100u : 0u);
+        e.c = r.count;
+        e.lba = r.lba;
+        emit(std::move(e));
+    };
+}
+
+std::function<void(uint8_t)> TraceRecorder::keyboard_observer() {
+    return [this](uint8_t event) {
+        TraceEvent e;
+        e.type = TraceEvent::Type::Input;
+        e.tick = m_.cpu().ticks;
+        e.a = trace_channel::kKeyboard;
+        e.c = event;  // b: CharInput::Kind::Byte (0)
+        emit(std::move(e));
+    };
+}
+
 void TraceRecorder::on_cpu(Cpu& c, const DebugEvent& e) {
     switch (e.kind) {
     case DebugEvent::Kind::Interrupt:

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "devices/char_backend.hpp"
+#include "devices/disk_request.hpp"
 #include "machine/machine.hpp"
 #include "machine/trace_format.hpp"
 
@@ -42,6 +43,12 @@ public:
     // ticks, and whose output is recorded (for comparison) and dropped.
     // `connected` is what the recorded backend said (the header's config).
     std::unique_ptr<CharBackend> replay_backend(const Trace& recorded, uint8_t channel, bool connected);
+
+    // For the disk controllers: each request becomes a DiskRequest event.
+    DiskObserver disk_observer();
+    // For the PS/2 keyboard: each host key event becomes an Input event on
+    // trace_channel::kKeyboard (what `check` queues again at the same tick).
+    std::function<void(uint8_t)> keyboard_observer();
 
     // The last I/O summary, a final checkpoint and the End event.
     void finish(const RunResult& r);

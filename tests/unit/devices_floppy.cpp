@@ -651,3 +651,25 @@ TEST_CASE("floppy: relative seeks step from the present cylinder", "[floppy]") {
     r.command({0x04, 0x00});
     CHECK((r.result()[0] & ST3_T0) == 0);
 }
+
+TEST_CASE("floppy: the disk observer sees each data command with its sector ID", "[floppy][trace]") {
+    Rig r;
+    std::vector<DiskRequest> seen;
+    r.fdc->set_observer([&](const DiskRequest& q) { seen.push_back(q); });
+    r.bios_init();
+    r.seek(0x00, 5);
+    CHECK(seen.empty());  // seeks and recalibrates are not data requests
+    r.program_dma(0x7C00, 512, 0x46);
+    r.command({0xE6, 0x00, 5, 0, 3, 0x02, 18, 0x1B, 0xFF});
+    r.wait_irq();
+    (void)r.result();
+    r.program_dma(0x8000, 512, 0x4A);
+    r.command({0xC5, 0x04, 5, 1, 7, 0x02, 7, 0x1B, 0xFF});  // WRITE DATA, head 1, sector 7 only
+    r.wait_irq();
+    (void)r.result();
+    REQUIRE(seen.size() == 2);
+    CHECK((seen[0].unit == 4 && seen[0].command == 0x06 && !seen[0].write && seen[0].lba == (5u << 16 | 0 << 8 | 3) &&
+           seen[0].count == 16));
+    CHECK((seen[1].unit == 4 && seen[1].command == 0x05 && seen[1].write && seen[1].lba == (5u << 16 | 1 << 8 | 7) &&
+           seen[1].count == 1));
+}

@@ -213,3 +213,15 @@ TEST_CASE("ATA disk master and ATAPI slave share a channel", "[ide][atapi]") {
     CHECK(io.read(0x1F5, 1) == 0xEB);
     CHECK(io.read(0x1F7, 1) != 0);
 }
+
+TEST_CASE("ATAPI: the disk observer sees each packet, READ(10) with its LBA and length", "[ide][atapi][trace]") {
+    AtapiRig r;
+    std::vector<DiskRequest> seen;
+    r.ide.channel(1).device(0)->set_observer([&](const DiskRequest& q) { seen.push_back(q); }, 2);
+    r.packet({0x00}, 0x200);  // TEST UNIT READY
+    r.packet({0x28, 0, 0, 1, 0x02, 0x03, 0, 0, 2}, 0x800, true);
+    REQUIRE(seen.size() == 2);
+    CHECK((seen[0].unit == 2 && seen[0].command == 0x00 && seen[0].lba == 0 && seen[0].count == 0));
+    CHECK((seen[1].unit == 2 && seen[1].command == 0x28 && !seen[1].write && seen[1].lba == 0x10203 &&
+           seen[1].count == 2));
+}

@@ -560,3 +560,20 @@ TEST_CASE("IDE and PCI state is visible to visit() (trace hashes)", "[ide][pci]"
     host.config_write(1, 1, 0x40, 0xA307, 2);
     CHECK(hash(pide) != cfg);
 }
+
+TEST_CASE("The disk observer sees each read and write with its address", "[ide][trace]") {
+    Rig r;
+    std::vector<DiskRequest> seen;
+    r.disk->set_observer([&](const DiskRequest& q) { seen.push_back(q); }, 0);
+    r.lba28(100, 3);
+    r.out8(0x1F7, 0x20);  // READ SECTORS
+    (void)r.read_block(3 * 512);
+    r.lba48(1000, 2);
+    r.out8(0x1F7, 0x34);  // WRITE SECTORS EXT
+    r.out8(0x1F7, 0xEC);  // IDENTIFY: not a data request
+    r.lba28(kSectors, 1);  // past the end: refused, not reported
+    r.out8(0x1F7, 0x20);
+    REQUIRE(seen.size() == 2);
+    CHECK((seen[0].unit == 0 && seen[0].command == 0x20 && !seen[0].write && seen[0].lba == 100 && seen[0].count == 3));
+    CHECK((seen[1].command == 0x34 && seen[1].write && seen[1].lba == 1000 && seen[1].count == 2));
+}

@@ -144,3 +144,28 @@ TEST_CASE("Trace: a run under the debugger, stopping at breakpoints and watchpoi
     CHECK(stops > 10);
     CHECK(debugged.writer.bytes() == plain.writer.bytes());
 }
+
+TEST_CASE("Trace: disk requests and keyboard input survive the file format", "[trace]") {
+    TraceWriter w(TraceHeader{"test", "kind=pc", {}, 12});
+    auto event = [](TraceEvent::Type type, uint64_t tick, uint32_t a, uint32_t b, uint32_t c, uint64_t lba) {
+        TraceEvent e;
+        e.type = type, e.tick = tick, e.a = a, e.b = b, e.c = c, e.lba = lba;
+        return e;
+    };
+    const TraceEvent disk = event(TraceEvent::Type::DiskRequest, 1000, 5, 0x105, 18, uint64_t(79) << 16 | 1 << 8 | 1);
+    const TraceEvent key = event(TraceEvent::Type::Input, 2000, trace_channel::kKeyboard, 0, 0x9E, 0);
+    const TraceEvent ata = event(TraceEvent::Type::DiskRequest, 3000, 0, 0x25, 256, 0x123456789Aull);  // beyond 32 bits
+    const TraceEvent end = event(TraceEvent::Type::End, 4000, 0, 0, 0, 0);
+    for (const TraceEvent& e : {disk, key, ata, end}) w.add(e);
+    const Trace t = parse_trace(w.bytes());
+    REQUIRE(t.events.size() == 4);
+    CHECK(t.events[0] == disk);
+    CHECK(t.events[1] == key);
+    CHECK(t.events[2] == ata);
+    CHECK(t.events[0].describe() == "tick 1000: disk request fdb command 05 write C/H/S 79/1/1, 18 sectors");
+    CHECK(t.events[2].describe() == "tick 3000: disk request hda command 25 read LBA 78187493530, 256 sectors");
+    CHECK(t.events[1].describe() == "tick 2000: input keyboard key 1E released");
+    TraceEvent other = ata;
+    other.lba += 1;
+    CHECK_FALSE(other == ata);
+}
