@@ -25,10 +25,11 @@ std::unique_ptr<BlockImage> BlockImage::open(const std::string& path, Mode mode,
     img->path_ = path;
     img->snapshot_ = mode == Mode::Snapshot;
     int fd = -1;
+    bool fell_back = false;  // said once the image is known to be usable, so a bad one gives one line
     if (mode == Mode::ReadWrite) {
         fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
         if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
-            log::get("disk")->warn("image '{}' is not writable: opened read-only", path);
+            fell_back = true;
             mode = Mode::ReadOnly;
         }
     }
@@ -47,6 +48,7 @@ std::unique_ptr<BlockImage> BlockImage::open(const std::string& path, Mode mode,
     // Reading the first byte catches files that open but cannot be read.
     uint8_t probe;
     if (::pread(fd, &probe, 1, 0) != 1) throw ImageError(fmt::format("cannot read image '{}': {}", path, why(errno)));
+    if (fell_back) log::get("disk")->warn("image '{}' is not writable: opened read-only", path);
     return img;
 }
 

@@ -71,7 +71,7 @@ void add_machine_options(po::options_description& d, const std::string& serial_d
 std::vector<std::string> accept_single_dash(const std::vector<std::string>& args, const po::options_description& d) {
     std::vector<std::string> out;
     for (const std::string& a : args) {
-        if (a.size() >= 2 && a[0] == '-' && a[1] != '-') {
+        if (a.size() >= 2 && a[0] == '-' && a[1] != '-') {  // -m too
             const std::string name = a.substr(1, a.find('=') - 1);
             if (d.find_nothrow(name, false, false, false)) {
                 out.push_back("-" + a);
