@@ -74,6 +74,7 @@ std::string describe_config(const MachineOptions& o) {
         s += fmt::format("boot_order={}\n", o.boot_order);
         s += fmt::format("rtc_start={}\n", o.rtc_start);
         s += "snapshot=1\n";
+        if (o.kernel) s += fmt::format("append={}\n", o.append);
     } else {
         s += fmt::format("ram_kib={}\n", o.ram_kib);
         s += fmt::format("ext_mib={}\n", o.ext_mib);
@@ -161,6 +162,8 @@ std::vector<TraceImage> machine_images(const MachineOptions& o) {
     for (unsigned i = 0; i < 4; ++i)
         if (o.hd[i]) out.push_back(hash_file(kDiskRoles[i], *o.hd[i]));
     if (o.cdrom) out.push_back(hash_file("cdrom", *o.cdrom));
+    if (o.kernel) out.push_back(hash_file("kernel", *o.kernel));
+    if (o.initrd) out.push_back(hash_file("initrd", *o.initrd));
     for (unsigned i = 0; i < 2; ++i)
         if (o.fd[i]) out.push_back(hash_file(kFloppyRoles[i], *o.fd[i]));
     return out;
@@ -179,6 +182,8 @@ bool set_image(MachineOptions& o, const std::string& role, const std::string& pa
     if (role == "bios") o.rom_path = path;
     else if (role == "vga-bios") o.vga_bios = path;
     else if (role == "cdrom") o.cdrom = path;
+    else if (role == "kernel") o.kernel = path;
+    else if (role == "initrd") o.initrd = path;
     else {
         for (unsigned i = 0; i < 4; ++i)
             if (role == kDiskRoles[i]) return o.hd[i] = path, true;
@@ -222,6 +227,7 @@ MachineOptions options_from(const Trace& t) {
     if (o.boot_order.empty() || o.boot_order.size() > 3 || o.boot_order.find_first_not_of("acd") != std::string::npos)
         throw std::runtime_error(fmt::format("trace header has a bad 'boot_order': '{}'", o.boot_order));
     o.rtc_start = config_number(c, "rtc_start");
+    if (auto append = config_find(c, "append")) o.append = *append;
     o.snapshot = true;
     o.display = false;
     o.vga_bios.clear();  // only when the recording had one
