@@ -13,6 +13,9 @@ PACKAGES=(
   bochs bochsbios     # the benchmark's reference emulator
   seabios             # BIOS and VGA BIOS images
   gdb                 # the GDB stub's test talks to the real gdb
+  # The default guest's images (tools/guest/build-images.sh, docs/GUEST.md).
+  cpio kmod fdisk mtools syslinux syslinux-common
+  qemu-system-x86     # side-by-side reference for the guest and the benchmark
 )
 # The cross jobs (.ci/cross-test.sh, registered on x86-64 hosts by tests/cross).
 if [ "$(dpkg --print-architecture)" = amd64 ]; then
@@ -32,5 +35,10 @@ if ((${#missing[@]})); then
 fi
 
 [ "${1:-}" = "--no-build" ] && exit 0
+
+# The default guest: Debian's i386 kernel + a busybox initramfs + a syslinux
+# disk, built from Debian packages into build/guest (silent when up to date).
+tools/guest/build-images.sh --quiet
+
 cmake -S . -B build -G Ninja >/dev/null
 cmake --build build

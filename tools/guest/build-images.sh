@@ -18,25 +18,32 @@
 #   cmdline          the kernel command line syslinux.cfg uses
 #   debs/            the downloaded packages (the inputs)
 #
-# Idempotent: apt is consulted only when the i386 architecture or package
-# lists are missing or the candidate .deb has not been downloaded yet; the
-# images are rebuilt only when an input (.deb, this script, tools/guest/init)
-# is newer than an output. Images are reproducible: fixed timestamps, volume
+# Idempotent: apt is consulted only when no packages were chosen yet (or with
+# --update); the chosen .deb files are recorded in debs/selected and reused,
+# so the guest stays the same until --update. apt-get update runs only when
+# the i386 architecture is missing, the packages do not resolve, or --update.
+# The images are rebuilt only when an input (.deb, this script,
+# tools/guest/init) is newer than an output. Images are reproducible: fixed timestamps, volume
 # serial and disk identifier.
 #
-# Usage: tools/guest/build-images.sh [--force] [--quiet]
+# Usage: tools/guest/build-images.sh [--force] [--quiet] [--update]
+#   --force  rebuild the images even if they are up to date
+#   --update apt-get update, take Debian's current packages, rebuild
+#   --quiet  print nothing when up to date, only the result when rebuilt
+# Check the result without Amber: tools/guest/check-qemu.sh
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="$ROOT/tools/guest"
 OUT="${AMBER_GUEST_DIR:-$ROOT/build/guest}"
 DEBS="$OUT/debs"
-FORCE=0 QUIET=0
+FORCE=0 QUIET=0 UPDATE=0
 for a in "$@"; do
   case "$a" in
     --force) FORCE=1 ;;
     --quiet) QUIET=1 ;;
-    *) echo "usage: $0 [--force] [--quiet]" >&2; exit 2 ;;
+    --update) UPDATE=1 FORCE=1 ;;
+    *) echo "usage: $0 [--force] [--quiet] [--update]" >&2; exit 2 ;;
   esac
 done
 
@@ -66,56 +73,73 @@ apt_update() {
   apt_updated=1
 }
 
-if ! dpkg --print-foreign-architectures | grep -qx i386; then
-  say "dpkg --add-architecture i386"
-  $SUDO dpkg --add-architecture i386
-  apt_update
-fi
-
-# The meta package depends on exactly one versioned kernel image.
-resolve_kernel() {
-  apt-cache depends linux-image-686:i386 2>/dev/null |
-    sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-686\)\(:i386\)\?$/\1/p' | head -n1
-}
-KPKG="$(resolve_kernel)"
-if [ -z "$KPKG" ]; then apt_update; KPKG="$(resolve_kernel)"; fi
-[ -n "$KPKG" ] || { echo "guest: cannot resolve linux-image-686:i386" >&2; exit 1; }
-KVER="${KPKG#linux-image-}"
-
-# Downloads pkg:i386 into $DEBS as its pool file name (unless already there)
-# and prints that path; other versions of the package are removed.
-fetch() {
-  local pkg="$1" file
-  file="$(apt-cache show --no-all-versions "$pkg:i386" 2>/dev/null | sed -n 's/^Filename: //p' | head -n1)"
-  if [ -z "$file" ]; then
-    apt_update
-    file="$(apt-cache show --no-all-versions "$pkg:i386" | sed -n 's/^Filename: //p' | head -n1)"
-  fi
-  file="$(basename "$file")"
-  if [ ! -s "$DEBS/$file" ]; then
-    say "downloading $pkg:i386 ($file)"
-    local tmp; tmp="$(mktemp -d)"
-    # _apt must be able to write the download directory.
-    chmod 755 "$tmp"
-    if ! (cd "$tmp" && apt-get download -qq "$pkg:i386" >/dev/null 2>&1); then
-      apt_update
-      (cd "$tmp" && apt-get download -qq "$pkg:i386" >/dev/null)
-    fi
-    rm -f "$DEBS/${pkg}_"*.deb
-    mv "$tmp"/*.deb "$DEBS/$file"
-    rmdir "$tmp"
-  fi
-  echo "$DEBS/$file"
-}
+# The chosen .deb files are recorded in $SELECTED; later runs reuse them
+# without asking apt (slow, and not reproducible) unless --update is given.
+SELECTED="$DEBS/selected"
 mkdir -p "$DEBS"
-KDEB="$(fetch "$KPKG")"
-BDEB="$(fetch busybox-static)"
+KDEB="" BDEB=""
+if [ "$UPDATE" = 0 ] && [ -s "$SELECTED" ]; then
+  { read -r KDEB; read -r BDEB; } < "$SELECTED"
+  KDEB="$DEBS/$KDEB" BDEB="$DEBS/$BDEB"
+  [ -s "$KDEB" ] && [ -s "$BDEB" ] || KDEB="" BDEB=""
+fi
+if [ -z "$KDEB" ]; then
+  [ "$UPDATE" = 1 ] && apt_update
+  if ! dpkg --print-foreign-architectures | grep -qx i386; then
+    say "dpkg --add-architecture i386"
+    $SUDO dpkg --add-architecture i386
+    apt_update
+  fi
+
+  # The meta package depends on exactly one versioned kernel image.
+  resolve_kernel() {
+    apt-cache depends linux-image-686:i386 2>/dev/null |
+      sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-686\)\(:i386\)\?$/\1/p' | head -n1
+  }
+  KPKG="$(resolve_kernel)"
+  if [ -z "$KPKG" ]; then apt_update; KPKG="$(resolve_kernel)"; fi
+  [ -n "$KPKG" ] || { echo "guest: cannot resolve linux-image-686:i386" >&2; exit 1; }
+
+  # Downloads pkg:i386 into $DEBS as its pool file name (unless already there)
+  # and prints that path; other versions of the package are removed.
+  fetch() {
+    local pkg="$1" file
+    file="$(apt-cache show --no-all-versions "$pkg:i386" 2>/dev/null | sed -n 's/^Filename: //p' | head -n1)"
+    if [ -z "$file" ]; then
+      apt_update
+      file="$(apt-cache show --no-all-versions "$pkg:i386" | sed -n 's/^Filename: //p' | head -n1)"
+    fi
+    file="$(basename "$file")"
+    if [ ! -s "$DEBS/$file" ]; then
+      say "downloading $pkg:i386 ($file)"
+      local tmp; tmp="$(mktemp -d)"
+      # _apt must be able to write the download directory.
+      chmod 755 "$tmp"
+      if ! (cd "$tmp" && apt-get download -qq "$pkg:i386" >/dev/null 2>&1); then
+        apt_update
+        (cd "$tmp" && apt-get download -qq "$pkg:i386" >/dev/null)
+      fi
+      rm -f "$DEBS/${pkg}_"*.deb
+      mv "$tmp"/*.deb "$DEBS/$file"
+      rmdir "$tmp"
+    fi
+    echo "$DEBS/$file"
+  }
+  mkdir -p "$DEBS"
+  KDEB="$(fetch "$KPKG")"
+  BDEB="$(fetch busybox-static)"
+  printf '%s\n%s\n' "$(basename "$KDEB")" "$(basename "$BDEB")" > "$SELECTED"
+  for f in "$DEBS"/*.deb; do         # drop packages no longer selected
+    [ "$f" = "$KDEB" ] || [ "$f" = "$BDEB" ] || rm -f "$f"
+  done
+fi
+# linux-image-6.1.0-50-686_6.1.176-1_i386.deb -> 6.1.0-50-686
+KVER="$(basename "$KDEB")"; KVER="${KVER#linux-image-}"; KVER="${KVER%%_*}"
 
 # --- up to date? ---------------------------------------------------------------
 OUTPUTS=("$OUT/vmlinuz" "$OUT/initrd.img" "$OUT/disk.img" "$OUT/kernel-version" "$OUT/cmdline")
 INPUTS=("$KDEB" "$BDEB" "$HERE/build-images.sh" "$HERE/init")
 report() {
-  [ "$QUIET" = 1 ] && return 0
   echo "guest: kernel $(cat "$OUT/kernel-version"), command line: $(cat "$OUT/cmdline")"
   local f
   for f in vmlinuz initrd.img disk.img; do
@@ -132,7 +156,7 @@ up_to_date() {
 }
 if [ "$FORCE" = 0 ] && up_to_date; then
   say "up to date"
-  report
+  [ "$QUIET" = 1 ] || report
   exit 0
 fi
 
@@ -203,6 +227,27 @@ LABEL linux
 EOF
 touch -d "@$EPOCH" "$WORK/vmlinuz" "$WORK/initrd.img" "$WORK/syslinux.cfg"
 
+# syslinux stamps ldlinux.* with the current time: give every short entry of
+# the FAT16 root directory the fixed date instead (LFN entries are names).
+fix_root_dir_times() {
+  local img="$1" part="$2"
+  u16() { od -An -tu2 -j "$1" -N2 "$img" | tr -d ' '; }
+  u8() { od -An -tu1 -j "$1" -N1 "$img" | tr -d ' '; }
+  local reserved fats entries spf root i e
+  reserved=$(u16 $((part + 14))) fats=$(u8 $((part + 16)))
+  entries=$(u16 $((part + 17))) spf=$(u16 $((part + 22)))
+  root=$((part + (reserved + fats * spf) * 512))
+  # FAT date 2024-01-01 = (44 << 9) | (1 << 5) | 1 = 0x5821, time 00:00.
+  local stamp='\x00\x00\x00\x21\x58\x21\x58'
+  for ((i = 0; i < entries; i++)); do
+    e=$((root + i * 32))
+    case "$(u8 "$e")" in 0) break ;; 229) continue ;; esac   # end, deleted
+    [ "$(u8 $((e + 11)))" = 15 ] && continue                 # LFN
+    printf "$stamp" | dd of="$img" bs=1 seek=$((e + 13)) conv=notrunc status=none
+    printf '\x00\x00\x21\x58' | dd of="$img" bs=1 seek=$((e + 22)) conv=notrunc status=none
+  done
+}
+
 DISK="$WORK/disk.img"
 SECTORS=$((DISK_MIB * 2048))
 PART_SECTORS=$((SECTORS - PART_START))
@@ -218,6 +263,7 @@ mformat -i "$IMG" -T "$PART_SECTORS" -h 16 -s 63 -H "$PART_START" \
   -N 414d4245 -v AMBER ::
 mcopy -m -i "$IMG" "$WORK/vmlinuz" "$WORK/initrd.img" "$WORK/syslinux.cfg" ::
 syslinux --offset "$((PART_START * 512))" --install "$DISK"
+fix_root_dir_times "$DISK" "$((PART_START * 512))"
 
 # --- 4. publish ---------------------------------------------------------------------
 mv "$WORK/vmlinuz" "$WORK/initrd.img" "$DISK" "$OUT/"
