@@ -13,7 +13,7 @@ PACKAGES=(
   bochs bochsbios     # the benchmark's reference emulator
   seabios             # BIOS and VGA BIOS images
   gdb                 # the GDB stub's test talks to the real gdb
-  # The default guest's images (tools/guest/build-images.sh, docs/GUEST.md).
+  # The default guest's images (roms/guest/build-images.sh, docs/GUEST.md).
   cpio kmod fdisk mtools syslinux syslinux-common
   qemu-system-x86     # side-by-side reference for the guest and the benchmark
 )
@@ -38,7 +38,7 @@ fi
 
 # The default guest: Debian's i386 kernel + a busybox initramfs + a syslinux
 # disk, built from Debian packages into build/guest (silent when up to date).
-tools/guest/build-images.sh --quiet
+roms/guest/build-images.sh --quiet
 
 cmake -S . -B build -G Ninja >/dev/null
 cmake --build build

@@ -36,6 +36,7 @@ std::optional<uint64_t> MsrFile::read(uint32_t i, uint64_t ticks) const {
     case msr::kPerfCtr0: return performance_counter(0, ticks);
     case msr::kPerfCtr1: return performance_counter(1, ticks);
     case msr::kPat: return pat_;
+    case msr::kBiosSignId: return bios_sign_id_;
     default: break;
     }
     if (is_mtrr(i)) {
@@ -68,6 +69,8 @@ bool MsrFile::write(uint32_t i, uint64_t v, uint64_t ticks) {
         return true;
     }
     case msr::kPat: pat_ = v; return true;
+    case msr::kBiosUpdateTrigger: return true;
+    case msr::kBiosSignId: bios_sign_id_ = v; return true;
     default: break;
     }
     if (is_mtrr(i)) {

@@ -11,6 +11,9 @@ namespace amber {
 
 namespace msr {
 constexpr uint32_t kTsc = 0x10, kApicBase = 0x1B, kMtrrCap = 0xFE;
+// Microcode update: the trigger (writes ignored: Amber has no microcode to
+// load) and the signature, whose high half holds the loaded revision (0).
+constexpr uint32_t kBiosUpdateTrigger = 0x79, kBiosSignId = 0x8B;
 constexpr uint32_t kSysenterCs = 0x174, kSysenterEsp = 0x175, kSysenterEip = 0x176;
 constexpr uint32_t kPerfEvtSel0 = 0x186, kPerfEvtSel1 = 0x187, kPerfCtr0 = 0xC1, kPerfCtr1 = 0xC2;
 constexpr uint32_t kMtrrPhysBase0 = 0x200, kMtrrPhysMaskLast = 0x20F, kMtrrFix64k = 0x250, kMtrrFix16k0 = 0x258,
@@ -38,6 +41,7 @@ private:
     uint64_t apic_base_ = 0;
     std::map<uint32_t, uint64_t> mtrr_;  // variable and fixed ranges, default type
     uint64_t pat_ = 0;
+    uint64_t bios_sign_id_ = 0;
 };
 
 }  // namespace amber

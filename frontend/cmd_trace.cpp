@@ -157,7 +157,7 @@ const char* const kFloppyRoles[2] = {"fda", "fdb"};
 std::vector<TraceImage> machine_images(const MachineOptions& o) {
     if (o.kind != MachineKind::Pc) return {rom_image(o)};
     std::vector<TraceImage> out;
-    out.push_back(hash_file("bios", o.rom_path.value_or(kDefaultBios)));
+    if (o.rom_path || !o.kernel) out.push_back(hash_file("bios", o.rom_path.value_or(kDefaultBios)));
     if (!o.vga_bios.empty()) out.push_back(hash_file("vga-bios", o.vga_bios));
     for (unsigned i = 0; i < 4; ++i)
         if (o.hd[i]) out.push_back(hash_file(kDiskRoles[i], *o.hd[i]));

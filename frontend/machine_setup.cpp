@@ -247,7 +247,8 @@ MachineConfig machine_config(const MachineOptions& o) {
         cfg.layout = MachineConfig::Layout::Pc;
         cfg.ram_bytes = 640 * 1024;
         cfg.extended_ram_bytes = (o.mem_mib - 1) << 20;
-        cfg.rom = read_rom(o.rom_path.value_or(kDefaultBios), 256);
+        // A direct kernel boot needs no BIOS: the loader does its work.
+        if (o.rom_path || !o.kernel) cfg.rom = read_rom(o.rom_path.value_or(kDefaultBios), 256);
         return cfg;
     }
     cfg.ram_bytes = o.ram_kib * 1024;

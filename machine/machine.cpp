@@ -23,7 +23,8 @@ Machine::Machine(const MachineConfig& cfg) : cfg_(cfg), sched_(cfg.ticks_per_sec
                                                 t.address_bits));
     mem_.add_ram(0, (cfg.ram_bytes + kPageMask) & ~kPageMask);
     if (cfg.extended_ram_bytes) mem_.add_ram(0x100000, (cfg.extended_ram_bytes + kPageMask) & ~kPageMask);
-    if (!cfg.rom.empty()) map_firmware(bus_top);
+    // A PC booted straight into a kernel (-kernel) may have no firmware at all.
+    if (!cfg.rom.empty() || cfg.layout == MachineConfig::Layout::Pc) map_firmware(bus_top);
     cpu_ = std::make_unique<Cpu>(cfg.cpu, mem_, io_);
     sched_.set_earlier_deadline_listener([cpu = cpu_.get()](uint64_t d) { cpu->lower_deadline(d); });
 }
@@ -46,12 +47,12 @@ void Machine::map_firmware(uint64_t bus_top) {
     std::span<const uint8_t> low_part(rom.data() + (size - low), low);
     if (pc) {
         if (cfg_.ram_bytes > 0xA0000) throw std::invalid_argument("a PC has at most 640 KiB of conventional RAM");
-        mem_.add_rom(0x100000 - low, low_part);
+        if (low) mem_.add_rom(0x100000 - low, low_part);
         mem_.add_shadow(0xC0000, 0x40000);  // the chipset (PAM) routes it: build_pc wires that
     } else if (cfg_.ram_bytes <= 0x100000 - low) {
         mem_.add_rom(0x100000 - low, low_part);
     }
-    if (bus_top > 0x100000) mem_.add_rom(static_cast<uint32_t>(bus_top - size), rom);
+    if (size && bus_top > 0x100000) mem_.add_rom(static_cast<uint32_t>(bus_top - size), rom);
 }
 
 void Machine::reset() {

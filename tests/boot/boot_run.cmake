@@ -17,6 +17,9 @@
 #   -DSAME_REGION="file:ref:offset:length"  equal bytes in both files
 #   -DSAME_FILE="file:ref"      byte-identical files
 cmake_minimum_required(VERSION 3.25)
+if(NOT DEFINED RUN_TIMEOUT)
+  set(RUN_TIMEOUT 60)  # wall seconds for the amber run (-DRUN_TIMEOUT=n)
+endif()
 if(NOT DEFINED EXPECT_RC)
   set(EXPECT_RC 0)
 endif()
@@ -62,7 +65,7 @@ endif()
 execute_process(COMMAND ${runner} ${AMBER} ${args}
   INPUT_FILE /dev/null
   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc
-  TIMEOUT 60)
+  TIMEOUT ${RUN_TIMEOUT})
 
 set(transcript "---- amber ${ARGS}: status ${rc}\n---- stdout:\n${out}\n---- stderr:\n${err}")
 if(NOT rc STREQUAL "${EXPECT_RC}")

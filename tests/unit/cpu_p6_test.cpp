@@ -53,6 +53,31 @@ TEST_CASE("RDTSC counts instructions from WRMSR's value; CR4.TSD keeps it from r
     CHECK(f->vector == vec::GP);
 }
 
+TEST_CASE("The microcode signature MSR reads back what was written; EFLAGS.ID toggles from the Pentium on") {
+    // Linux writes 0 to IA32_BIOS_SIGN_ID and reads it after CPUID to learn the microcode revision.
+    Flat32 t(CpuModel::p6, 0);
+    t.cpu().r[ECX] = msr::kBiosSignId;
+    t.cpu().r[EAX] = 0;
+    t.cpu().r[EDX] = 0;
+    REQUIRE_FALSE(t.exec({0x0F, 0x30}));  // wrmsr
+    t.cpu().r[EDX] = 0xDEAD;
+    REQUIRE_FALSE(t.exec({0x0F, 0x32}));  // rdmsr
+    CHECK(t.cpu().r[EDX] == 0);
+    t.cpu().r[ECX] = msr::kBiosUpdateTrigger;
+    REQUIRE_FALSE(t.exec({0x0F, 0x30}));
+    // The CPUID check: pushfd; xor dword [esp], 0x200000; popfd; pushfd; pop eax.
+    const std::vector<uint8_t> toggle = {0x9C, 0x81, 0x34, 0x24, 0x00, 0x00, 0x20, 0x00, 0x9D, 0x9C, 0x58};
+    auto id_after_toggle = [&](Flat32& f) {
+        const uint32_t before = f.cpu().flags.get() & flag::ID;
+        f.m.memory().write_block(f.cpu().eip, toggle);
+        for (int i = 0; i < 5; ++i) REQUIRE_FALSE(f.cpu().step());
+        return (f.cpu().r[EAX] & flag::ID) != before;
+    };
+    CHECK(id_after_toggle(t));
+    Flat32 old(CpuModel::i486, 0);
+    CHECK_FALSE(id_after_toggle(old));
+}
+
 TEST_CASE("SYSENTER and SYSEXIT switch between flat ring-0 and ring-3 segments") {
     Flat32 t(CpuModel::p6, 3);
     t.cpu().msrs.sysenter_cs = 0x10;

@@ -4,7 +4,7 @@
 # commands, writes a file to the FAT partition, and powers off. With the disk
 # it boots twice (the second boot reads the file back), exercising SeaBIOS ->
 # syslinux MBR -> ldlinux -> kernel -> initramfs -> /mnt.
-# Usage: tools/guest/check-qemu.sh [kernel|disk|all]   (default all)
+# Usage: roms/guest/check-qemu.sh [kernel|disk|all]   (default all)
 # Prints the wall-clock time from QEMU start to the first prompt.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"

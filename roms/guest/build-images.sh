@@ -23,18 +23,18 @@
 # so the guest stays the same until --update. apt-get update runs only when
 # the i386 architecture is missing, the packages do not resolve, or --update.
 # The images are rebuilt only when an input (.deb, this script,
-# tools/guest/init) is newer than an output. Images are reproducible: fixed timestamps, volume
+# roms/guest/init) is newer than an output. Images are reproducible: fixed timestamps, volume
 # serial and disk identifier.
 #
-# Usage: tools/guest/build-images.sh [--force] [--quiet] [--update]
+# Usage: roms/guest/build-images.sh [--force] [--quiet] [--update]
 #   --force  rebuild the images even if they are up to date
 #   --update apt-get update, take Debian's current packages, rebuild
 #   --quiet  print nothing when up to date, only the result when rebuilt
-# Check the result without Amber: tools/guest/check-qemu.sh
+# Check the result without Amber: roms/guest/check-qemu.sh
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-HERE="$ROOT/tools/guest"
+HERE="$ROOT/roms/guest"
 OUT="${AMBER_GUEST_DIR:-$ROOT/build/guest}"
 DEBS="$OUT/debs"
 FORCE=0 QUIET=0 UPDATE=0
@@ -48,8 +48,10 @@ for a in "$@"; do
 done
 
 # Kernel arguments: user space on the serial port (the last console= is
-# /dev/console), kernel messages on both; `quiet` keeps the boot log short.
-CMDLINE="console=tty0 console=ttyS0,115200n8 quiet"
+# /dev/console), kernel messages on both; `quiet` keeps the boot log short;
+# `cryptomgr.notests` skips the crypto self-tests, some 3 billion guest
+# instructions that an interpreter spends half a minute on.
+CMDLINE="console=tty0 console=ttyS0,115200n8 quiet cryptomgr.notests"
 DISK_MIB=64
 PART_START=2048                      # sectors: the partition starts at 1 MiB
 # Modules the initramfs loads (with their dependencies), each only if Debian
