@@ -59,7 +59,10 @@ void add_machine_options(po::options_description& d, const std::string& serial_d
         ("max-ticks", po::value<uint64_t>(), "stop after this many virtual instructions")
         ("max-time", po::value<std::string>(), "stop after this much virtual time (e.g. 500ms, 30s, 2m)")
         ("serial", po::value<std::string>()->default_value(serial_default),
-         "COM1 at 0x3F8: stdio, none or file:PATH")
+         "COM1 at 0x3F8 (IRQ 4): stdio, none, file:PATH or tcp:[HOST]:PORT[,server][,nowait]")
+        ("serial2", po::value<std::string>()->default_value("none"), "PC: COM2 at 0x2F8 (IRQ 3): none, file:PATH or tcp:...")
+        ("serial3", po::value<std::string>()->default_value("none"), "PC: COM3 at 0x3E8 (IRQ 4): none, file:PATH or tcp:...")
+        ("serial4", po::value<std::string>()->default_value("none"), "PC: COM4 at 0x2E8 (IRQ 3): none, file:PATH or tcp:...")
         ("debugcon", po::value<std::string>()->default_value("none"), "debug console at port 0xE9: stdio, none or file:PATH")
         ("biosdebug", po::value<std::string>()->default_value("none"), "PC: SeaBIOS's debug port 0x402: stdio, none or file:PATH")
         ("automate", po::value<std::string>(), "automation script: wait/send/key/sleep/stop steps (docs/AUTOMATION.md)")
@@ -114,7 +117,8 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
     auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
     auto flag = [&](const char* name) { return vm[name].as<bool>(); };
     const char* pc_only[] = {"kernel", "initrd", "append", "bios", "m", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb", "boot", "snapshot",
-                             "nographic", "display", "rtc-base", "screen-dump", "biosdebug", "vga-bios"};
+                             "nographic", "display", "rtc-base", "screen-dump", "biosdebug", "vga-bios",
+                             "serial2", "serial3", "serial4"};
     const char* pc_implying[] = {"kernel", "bios", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb"};
     if (given("machine")) {
         const std::string m = vm["machine"].as<std::string>();
@@ -198,6 +202,13 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
     if (pc && !given("serial") && !nographic) serial = "none";
     if (pc && !given("serial") && nographic) serial = "stdio";
     o.serial = parse_backend_spec(serial, "serial");
+    const char* more_serial[] = {"serial2", "serial3", "serial4"};
+    for (int i = 0; i < 3; ++i) {
+        o.more_serial[i] = parse_backend_spec(vm[more_serial[i]].as<std::string>(), more_serial[i]);
+        // The terminal has one keyboard: it belongs to COM1 (or the screen).
+        if (o.more_serial[i].kind == BackendSpec::Kind::Stdio)
+            throw UsageError(fmt::format("--{}: only COM1 (--serial) can use stdio; give none, file:PATH or tcp:...", more_serial[i]));
+    }
     o.debugcon = parse_backend_spec(vm["debugcon"].as<std::string>(), "debugcon");
     o.port_402 = parse_backend_spec(vm["biosdebug"].as<std::string>(), "biosdebug");
     o.display = pc && !nographic;
@@ -209,12 +220,18 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
     }
     if (o.display && o.serial.kind == BackendSpec::Kind::Stdio)
         throw UsageError("the screen and the serial port cannot both use the terminal: give -nographic or -serial none/file:PATH");
-    const BackendSpec* files[] = {&o.serial, &o.debugcon, &o.port_402};
-    for (int i = 0; i < 3; ++i)
-        for (int j = i + 1; j < 3; ++j)
-            if (files[i]->kind == BackendSpec::Kind::File && files[j]->kind == BackendSpec::Kind::File &&
-                files[i]->path == files[j]->path)
-                throw UsageError(fmt::format("two consoles cannot write the same file '{}'", files[i]->path));
+    const BackendSpec* files[] = {&o.serial, &o.debugcon, &o.port_402, &o.more_serial[0], &o.more_serial[1], &o.more_serial[2]};
+    constexpr int kFiles = static_cast<int>(std::size(files));
+    for (int i = 0; i < kFiles; ++i)
+        for (int j = i + 1; j < kFiles; ++j) {
+            const BackendSpec& a = *files[i];
+            const BackendSpec& b = *files[j];
+            if (a.kind == BackendSpec::Kind::File && b.kind == BackendSpec::Kind::File && a.path == b.path)
+                throw UsageError(fmt::format("two consoles cannot write the same file '{}'", a.path));
+            if (a.kind == BackendSpec::Kind::Tcp && b.kind == BackendSpec::Kind::Tcp && a.server && b.server &&
+                a.port != 0 && a.port == b.port && a.host == b.host)
+                throw UsageError(fmt::format("two ports cannot listen on the same address {}:{}", a.host, a.port));
+        }
 
     if (vm.count("automate")) o.script = read_text_file(vm["automate"].as<std::string>(), "automation script");
     if (vm.count("step"))
@@ -316,6 +333,12 @@ std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdi
     ex.terminal = dynamic_cast<TerminalCharBackend*>(serial.get());
     m.add_device(std::make_unique<Uart16550>(m.io(), wrap(std::move(serial), trace_channel::kCom1, &ex.serial_tap)));
     if (o.kind == MachineKind::Pc) {
+        // COM2..COM4 exist only when given, so a PC without them looks as before.
+        // (Their input is not recorded in traces: only COM1 has a channel.)
+        const uint16_t more_bases[] = {0x2F8, 0x3E8, 0x2E8};
+        for (int i = 0; i < 3; ++i)
+            if (o.more_serial[i].kind != BackendSpec::Kind::None)
+                m.add_device(std::make_unique<Uart16550>(m.io(), make_serial_backend(o.more_serial[i], {}), more_bases[i]));
         PcConfig cfg = pc_config(o);
         if (o.port_402.kind != BackendSpec::Kind::None) {
             auto b = make_output_backend(o.port_402);

@@ -40,6 +40,7 @@ struct MachineOptions {
     // ---- the PC ----
     unsigned mem_mib = 32;                      // -m
     std::string vga_bios;                       // --vga-bios
+    BackendSpec more_serial[3];                 // --serial2..4: COM2..COM4 (None: no UART there)
     std::optional<std::string> hd[4];           // -hda..-hdd (hdc is the CD when -cdrom is given)
     std::optional<std::string> cdrom;           // -cdrom: secondary master
     std::optional<std::string> fd[2];           // -fda, -fdb

@@ -32,7 +32,7 @@ namespace amber {
 namespace {
 
 // ISA interrupt lines of the standard PC devices.
-constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqCom1 = 4, kIrqFloppy = 6, kIrqRtc = 8, kIrqMouse = 12;
+constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqCom2 = 3, kIrqCom1 = 4, kIrqFloppy = 6, kIrqRtc = 8, kIrqMouse = 12;
 constexpr unsigned kIrqIdePrimary = 14, kIrqIdeSecondary = 15;
 
 // Holds the disk and CD images the IDE devices read (they only refer to
@@ -60,10 +60,44 @@ BootDevice boot_device(char c) {
     }
 }
 
-template <typename D> D* find_device(Machine& m) {
-    for (const auto& d : m.devices())
-        if (auto* p = dynamic_cast<D*>(d.get())) return p;
-    return nullptr;
+// ISA COM ports: COM1 and COM3 share IRQ 4, COM2 and COM4 IRQ 3.
+struct ComPort {
+    uint16_t base;
+    unsigned irq;
+    const char* event;
+};
+constexpr ComPort kComPorts[] = {
+    {0x3F8, kIrqCom1, "com1-receiver"},
+    {0x2F8, kIrqCom2, "com2-receiver"},
+    {0x3E8, kIrqCom1, "com3-receiver"},
+    {0x2E8, kIrqCom2, "com4-receiver"},
+};
+
+// Connects the UARTs the frontend added (at the COM bases) to the PIC.
+void wire_serial_ports(Machine& m, Pic8259& pic) {
+    std::shared_ptr<SharedIrqLine> lines[2] = {std::make_shared<SharedIrqLine>(pic.irq(kIrqCom2)),
+                                               std::make_shared<SharedIrqLine>(pic.irq(kIrqCom1))};
+    Scheduler& sched = m.scheduler();
+    for (const auto& d : m.devices()) {
+        auto* uart = dynamic_cast<Uart16550*>(d.get());
+        if (!uart) continue;
+        unsigned index = 0;
+        while (index < std::size(kComPorts) && kComPorts[index].base != uart->base()) ++index;
+        if (index == std::size(kComPorts)) continue;  // not at a COM address: not wired
+        const ComPort& port = kComPorts[index];
+        IrqLine line = lines[port.irq == kIrqCom1 ? 1 : 0]->input(index);
+        uart->set_irq_callback([line](bool level) mutable { line.set(level); });
+        // Serial input for interrupt-driven guests: the receiver is looked
+        // at every millisecond of guest time (about 115 characters at
+        // 115200 baud), at fixed ticks, so runs stay deterministic.
+        const uint64_t period = sched.ns_to_ticks(1'000'000);
+        auto id = std::make_shared<Scheduler::EventId>();
+        *id = sched.add_event(port.event, [uart, &sched, id, period](uint64_t now) {
+            uart->poll_receiver();
+            sched.schedule(*id, now + period);
+        });
+        sched.schedule(*id, period);
+    }
 }
 
 }  // namespace
@@ -134,21 +168,7 @@ Pc build_pc(Machine& m, PcConfig cfg) {
     // SeaBIOS built for QEMU runs the VGA BIOS it finds as a firmware file.
     if (!cfg.vga_bios.empty()) pc.fw_cfg->add_file("vgaroms/vgabios.bin", cfg.vga_bios);
 
-    if (auto* uart = find_device<Uart16550>(m)) {
-        IrqLine com1 = pic.irq(kIrqCom1);
-        uart->set_irq_callback([com1](bool level) mutable { com1.set(level); });
-        // Serial input for interrupt-driven guests: the receiver is looked
-        // at every millisecond of guest time (about 115 characters at
-        // 115200 baud), at fixed ticks, so runs stay deterministic.
-        Scheduler& sched = m.scheduler();
-        const uint64_t period = sched.ns_to_ticks(1'000'000);
-        auto id = std::make_shared<Scheduler::EventId>();
-        *id = sched.add_event("com1-receiver", [uart, &sched, id, period](uint64_t now) {
-            uart->poll_receiver();
-            sched.schedule(*id, now + period);
-        });
-        sched.schedule(*id, period);
-    }
+    wire_serial_ports(m, pic);
 
     for (unsigned i = 0; i < 2; ++i) layout.floppies[i] = static_cast<FloppyType>(pc.fdc->cmos_type(i));
     for (size_t i = 0; i < layout.boot_order.size(); ++i)

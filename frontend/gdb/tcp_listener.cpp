@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -99,7 +100,7 @@ bool SocketChannel::write(std::span<const uint8_t> data) {
     return true;
 }
 
-TcpListener::TcpListener(const ListenAddress& address) : address_(address) {
+TcpListener::TcpListener(const ListenAddress& address, std::string peer) : address_(address), peer_(std::move(peer)) {
     const std::string where = address.to_string();
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -108,7 +109,7 @@ TcpListener::TcpListener(const ListenAddress& address) : address_(address) {
     addrinfo* found = nullptr;
     const std::string port = std::to_string(address.port);
     if (int rc = ::getaddrinfo(address.host.c_str(), port.c_str(), &hints, &found); rc != 0)
-        throw std::runtime_error("cannot listen for gdb on " + where + ": " + ::gai_strerror(rc));
+        throw std::runtime_error("cannot listen for " + peer_ + " on " + where + ": " + ::gai_strerror(rc));
     std::string failure = "no address";
     for (addrinfo* a = found; a && fd_ < 0; a = a->ai_next) {
         const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
@@ -131,7 +132,7 @@ TcpListener::TcpListener(const ListenAddress& address) : address_(address) {
         ::close(fd);
     }
     ::freeaddrinfo(found);
-    if (fd_ < 0) throw std::runtime_error("cannot listen for gdb on " + where + ": " + failure);
+    if (fd_ < 0) throw std::runtime_error("cannot listen for " + peer_ + " on " + where + ": " + failure);
 
     sockaddr_storage bound{};
     socklen_t len = sizeof bound;
@@ -139,6 +140,40 @@ TcpListener::TcpListener(const ListenAddress& address) : address_(address) {
     port_ = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
                                         : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
     address_.port = port_;
+}
+
+std::unique_ptr<SocketChannel> tcp_connect(const ListenAddress& address) {
+    const std::string where = address.to_string();
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const std::string port = std::to_string(address.port);
+    if (int rc = ::getaddrinfo(address.host.c_str(), port.c_str(), &hints, &found); rc != 0)
+        throw std::runtime_error("cannot connect to " + where + ": " + ::gai_strerror(rc));
+    std::string failure = "no address";
+    int connected = -1;
+    for (addrinfo* a = found; a && connected < 0; a = a->ai_next) {
+        const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            failure = system_error("socket");
+            continue;
+        }
+        int rc;
+        do rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
+        while (rc != 0 && errno == EINTR);
+        if (rc == 0) {
+            connected = fd;
+        } else {
+            failure = system_error("connect");
+            ::close(fd);
+        }
+    }
+    ::freeaddrinfo(found);
+    if (connected < 0) throw std::runtime_error("cannot connect to " + where + ": " + failure);
+    const int on = 1;
+    ::setsockopt(connected, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    return std::make_unique<SocketChannel>(connected);
 }
 
 TcpListener::~TcpListener() {
@@ -160,7 +195,7 @@ std::unique_ptr<SocketChannel> TcpListener::accept() {
             return std::make_unique<SocketChannel>(fd);
         }
         if (errno != EINTR && errno != ECONNABORTED)
-            throw std::runtime_error("waiting for gdb on " + address_.to_string() + ": " + system_error("accept"));
+            throw std::runtime_error("waiting for " + peer_ + " on " + address_.to_string() + ": " + system_error("accept"));
     }
 }
 

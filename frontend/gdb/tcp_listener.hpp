@@ -39,11 +39,16 @@ private:
     int fd_;
 };
 
+// Connects to a listening peer (a TCP client); throws std::runtime_error
+// naming the address and the reason ("Connection refused").
+std::unique_ptr<SocketChannel> tcp_connect(const ListenAddress& address);
+
 class TcpListener {
 public:
     // Binds and listens; throws std::runtime_error naming the address and
-    // the reason ("Address already in use", an unknown host name).
-    explicit TcpListener(const ListenAddress& address);
+    // the reason ("Address already in use", an unknown host name). `peer`
+    // names who is expected to connect, in those messages.
+    explicit TcpListener(const ListenAddress& address, std::string peer = "gdb");
     ~TcpListener();
     TcpListener(const TcpListener&) = delete;
     TcpListener& operator=(const TcpListener&) = delete;
@@ -60,6 +65,7 @@ public:
 
 private:
     ListenAddress address_;
+    std::string peer_;
     int fd_ = -1;
     uint16_t port_ = 0;
 };
