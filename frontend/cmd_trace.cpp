@@ -72,6 +72,7 @@ std::string describe_config(const MachineOptions& o) {
     if (pc) {
         s += fmt::format("mem_mib={}\n", o.mem_mib);
         s += fmt::format("boot_order={}\n", o.boot_order);
+        if (o.boot_menu) s += "boot_menu=1\n";
         s += fmt::format("rtc_start={}\n", o.rtc_start);
         s += "snapshot=1\n";
         if (o.kernel) s += fmt::format("append={}\n", o.append);
@@ -224,6 +225,7 @@ MachineOptions options_from(const Trace& t) {
     if (mem < 2 || mem > 3072) throw std::runtime_error(fmt::format("trace header has a bad 'mem_mib': {}", mem));
     o.mem_mib = static_cast<unsigned>(mem);
     o.boot_order = config_value(c, "boot_order");
+    o.boot_menu = config_find(c, "boot_menu").has_value();
     if (o.boot_order.empty() || o.boot_order.size() > 3 || o.boot_order.find_first_not_of("acd") != std::string::npos)
         throw std::runtime_error(fmt::format("trace header has a bad 'boot_order': '{}'", o.boot_order));
     o.rtc_start = config_number(c, "rtc_start");

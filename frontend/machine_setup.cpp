@@ -50,7 +50,7 @@ void add_machine_options(po::options_description& d, const std::string& serial_d
         ("append", po::value<std::string>(), "PC: with -kernel, the kernel command line")
         ("fda", po::value<std::string>(), "PC: floppy image in drive A")
         ("fdb", po::value<std::string>(), "PC: floppy image in drive B")
-        ("boot", po::value<std::string>(), "PC: boot order, drives a (floppy), c (disk), d (CD), e.g. 'dc' or 'order=dc'")
+        ("boot", po::value<std::string>(), "PC: boot order, drives a (floppy), c (disk), d (CD), and SeaBIOS's boot menu: e.g. 'dc' or 'order=dc,menu=on'")
         ("snapshot", po::bool_switch(), "PC: guest writes go to a temporary overlay; image files are never changed")
         ("nographic", po::bool_switch(), "PC: no screen in the terminal; the serial port gets stdio")
         ("display", po::value<std::string>(), "PC: 'terminal' (the VGA text screen live in the terminal) or 'none'")
@@ -180,12 +180,28 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
     if (vm.count("fda")) o.fd[0] = vm["fda"].as<std::string>();
     if (vm.count("fdb")) o.fd[1] = vm["fdb"].as<std::string>();
     if (vm.count("boot")) {
+        // QEMU's forms: "dc", or "order=dc,menu=on" (parts in any order).
         const std::string raw = vm["boot"].as<std::string>();
-        std::string b = raw;
-        if (b.rfind("order=", 0) == 0) b = b.substr(6, b.find(',') == std::string::npos ? std::string::npos : b.find(',') - 6);
-        if (b.empty() || b.size() > 3 || b.find_first_not_of("acd") != std::string::npos)
-            throw UsageError(fmt::format("-boot takes drives a, c and d in order of preference, e.g. 'dc' (got '{}')", raw));
-        o.boot_order = b;
+        auto bad = [&] {
+            return UsageError(fmt::format(
+                "-boot takes drives a, c and d in order of preference and menu=on|off, e.g. 'dc' or 'order=dc,menu=on' "
+                "(got '{}')",
+                raw));
+        };
+        size_t at = 0;
+        while (at <= raw.size()) {
+            size_t comma = raw.find(',', at);
+            if (comma == std::string::npos) comma = raw.size();
+            std::string part = raw.substr(at, comma - at);
+            at = comma + 1;
+            if (part == "menu=on" || part == "menu=off") {
+                o.boot_menu = part == "menu=on";
+                continue;
+            }
+            if (part.rfind("order=", 0) == 0) part = part.substr(6);
+            if (part.empty() || part.size() > 3 || part.find_first_not_of("acd") != std::string::npos) throw bad();
+            o.boot_order = part;
+        }
     }
     o.snapshot = flag("snapshot");
     if (vm.count("kernel")) o.kernel = vm["kernel"].as<std::string>();
@@ -294,6 +310,7 @@ PcConfig pc_config(const MachineOptions& o) {
     if (o.cdrom) pc.cdrom = ScsiCdrom::open_image(*o.cdrom);
     if (!o.vga_bios.empty()) pc.vga_bios = load_vga_bios(o.vga_bios);
     pc.boot_order = o.boot_order;
+    pc.boot_menu = o.boot_menu;
     pc.rtc_start = static_cast<int64_t>(o.rtc_start);
     return pc;
 }

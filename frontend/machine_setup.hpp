@@ -45,6 +45,7 @@ struct MachineOptions {
     std::optional<std::string> cdrom;           // -cdrom: secondary master
     std::optional<std::string> fd[2];           // -fda, -fdb
     std::string boot_order = "cad";             // -boot: a, c, d in order of preference
+    bool boot_menu = false;                     // -boot menu=on: SeaBIOS offers its boot menu
     bool snapshot = false;                      // guest writes never reach the image files
     bool display = true;                        // the VGA text screen live in the terminal
     BackendSpec port_402;                       // SeaBIOS's debug port (--biosdebug)

@@ -167,6 +167,8 @@ Pc build_pc(Machine& m, PcConfig cfg) {
     pc.fw_cfg = m.add_device(std::make_unique<FwCfg>(m.io()));
     // SeaBIOS built for QEMU runs the VGA BIOS it finds as a firmware file.
     if (!cfg.vga_bios.empty()) pc.fw_cfg->add_file("vgaroms/vgabios.bin", cfg.vga_bios);
+    // The firmware's boot menu, off unless asked for (as in QEMU): item 0x0E.
+    pc.fw_cfg->add_item(0x000E, {uint8_t(cfg.boot_menu ? 1 : 0), 0});
 
     wire_serial_ports(m, pic);
 

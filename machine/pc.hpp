@@ -37,6 +37,7 @@ struct PcConfig {
     std::array<std::unique_ptr<BlockImage>, 4> disks;
     std::unique_ptr<BlockImage> cdrom;                 // secondary master (slot 2 must be free)
     std::string boot_order = "cad";                    // a floppy, c disk, d CD
+    bool boot_menu = false;                            // SeaBIOS shows "Press ESC for boot menu"
     int64_t rtc_start = 1767225600;                    // Unix seconds at power-on
     std::unique_ptr<CharBackend> bios_debug;           // port 0x402; null: not connected
 };
