@@ -11,6 +11,7 @@
 #include "devices/ps2_keyboard.hpp"
 #include "devices/ps2_mouse.hpp"
 #include "machine/io_bus.hpp"
+#include "tests/unit/tape_archive.hpp"
 
 namespace kbd_test {
 
@@ -62,35 +63,7 @@ struct KbdRig {
     }
 };
 
-// Records visited fields in order, then plays them back into another object.
-class TapeArchive final : public Archive {
-public:
-    bool loading() const override { return loading_; }
-    void field(std::string_view, uint8_t& v) override { io(&v, 1); }
-    void field(std::string_view, uint16_t& v) override { io(&v, 2); }
-    void field(std::string_view, uint32_t& v) override { io(&v, 4); }
-    void field(std::string_view, uint64_t& v) override { io(&v, 8); }
-    void bytes(std::string_view, std::span<uint8_t> data) override { io(data.data(), data.size()); }
-    void rewind_for_loading() {
-        loading_ = true;
-        pos_ = 0;
-    }
-
-private:
-    void io(void* p, size_t n) {
-        if (loading_) {
-            REQUIRE(pos_ + n <= tape_.size());
-            std::memcpy(p, tape_.data() + pos_, n);
-            pos_ += n;
-        } else {
-            auto* b = static_cast<uint8_t*>(p);
-            tape_.insert(tape_.end(), b, b + n);
-        }
-    }
-    std::vector<uint8_t> tape_;
-    size_t pos_ = 0;
-    bool loading_ = false;
-};
+using amber::test::TapeArchive;
 
 using Bytes = std::vector<uint8_t>;
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "devices/scsi_cdrom.hpp"
+#include "tests/unit/tape_archive.hpp"
 
 using namespace amber;
 using namespace amber::scsi;
@@ -75,34 +76,7 @@ Sense failed_with(ScsiCdrom& cd, std::vector<uint8_t> cdb) {
 uint16_t be16(const std::vector<uint8_t>& d, size_t at) { return uint16_t(d.at(at) << 8 | d.at(at + 1)); }
 uint32_t be32(const std::vector<uint8_t>& d, size_t at) { return uint32_t(be16(d, at)) << 16 | be16(d, at + 2); }
 
-class TapeArchive final : public Archive {
-public:
-    bool loading() const override { return loading_; }
-    void field(std::string_view, uint8_t& v) override { io(&v, 1); }
-    void field(std::string_view, uint16_t& v) override { io(&v, 2); }
-    void field(std::string_view, uint32_t& v) override { io(&v, 4); }
-    void field(std::string_view, uint64_t& v) override { io(&v, 8); }
-    void bytes(std::string_view, std::span<uint8_t> data) override { io(data.data(), data.size()); }
-    void rewind_for_loading() {
-        loading_ = true;
-        pos_ = 0;
-    }
-
-private:
-    void io(void* p, size_t n) {
-        if (loading_) {
-            REQUIRE(pos_ + n <= tape_.size());
-            std::memcpy(p, tape_.data() + pos_, n);
-            pos_ += n;
-        } else {
-            auto* b = static_cast<uint8_t*>(p);
-            tape_.insert(tape_.end(), b, b + n);
-        }
-    }
-    std::vector<uint8_t> tape_;
-    size_t pos_ = 0;
-    bool loading_ = false;
-};
+using amber::test::TapeArchive;
 
 }  // namespace
 
