@@ -159,8 +159,9 @@ int cmd_run(const Args& args) {
     po::store(po::command_line_parser(accept_single_dash(args, desc)).options(desc).positional(po::positional_options_description()).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
-        fmt::print("usage: amber run [options]\n\nRuns a virtual machine; by default the embedded guest, a small "
-                   "monitor on the serial console.\n\n{}\n",
+        fmt::print("usage: amber run [options]\n\nRuns a virtual machine; by default the default guest: Debian's i386 "
+                   "Linux (built by setup.sh) booted on a PC, its shell on the terminal. --machine bare runs the "
+                   "small embedded ROM guest instead.\n\n{}\n",
                    fmt::streamed(desc));
         return 0;
     }
@@ -183,6 +184,9 @@ int cmd_run(const Args& args) {
         }
     }
 
+    if (opt.default_guest)
+        fmt::print(stderr, "amber: booting the default guest, {}: its shell prompt comes in about 3.5 billion "
+                           "instructions; C-a x quits\n", opt.guest_description);
     Ending ending;
     Timed timed = run_machine(opt, g, ending);  // the terminal is back to normal from here on
     if (opt.screen_dump) {

@@ -36,7 +36,7 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr int kExitDiverged = 1;
-const char* const kEmbeddedRomName = "(embedded default guest)";
+const char* const kEmbeddedRomName = "(embedded monitor guest)";
 const std::string kVersion = "amber 0.4";
 
 std::vector<uint8_t> read_file(const std::string& path, const char* what) {
@@ -146,8 +146,8 @@ TraceImage rom_image(const MachineOptions& o) {
     TraceImage im;
     im.role = "rom";
     im.name = kEmbeddedRomName;
-    im.sha256 = Sha256::of(roms::default_guest());
-    im.size = roms::default_guest().size();
+    im.sha256 = Sha256::of(roms::monitor_guest());
+    im.size = roms::monitor_guest().size();
     return im;
 }
 

@@ -17,6 +17,7 @@
 #include "machine/automation.hpp"
 #include "machine/linux_boot.hpp"
 #include "frontend/commands.hpp"
+#include "frontend/default_guest.hpp"
 #include "roms/embedded.hpp"
 
 namespace amber::cli {
@@ -31,7 +32,7 @@ void add_machine_options(po::options_description& d, const std::string& serial_d
          "default: pc when -bios, a disk, a floppy or a CD is given")
         ("cpu", po::value<std::string>(), "CPU model: 8086, 80286, 386, 486, pentium, p6, pentium3 or pentium4 (default: 80286 bare, p6 PC)")
         ("rom", po::value<std::string>(),
-         "bare machine: flat ROM image to run instead of the embedded default guest "
+         "bare machine: flat ROM image to run instead of the embedded monitor guest "
          "(a multiple of 4 KiB, at most 128 KiB; it ends at 1 MiB and the CPU starts in its last 16 bytes)")
         ("bios", po::value<std::string>(),
          "PC firmware (default: SeaBIOS, /usr/share/seabios/bios-256k.bin); any image up to 256 KiB that starts at "
@@ -127,6 +128,13 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
     } else {
         for (const char* name : pc_implying)
             if (given(name)) o.kind = MachineKind::Pc;
+        // Nothing says which machine or what to run: the default guest, a PC
+        // booting Debian's Linux (bare-only options ask for the bare machine).
+        const bool bare_asked = given("rom") || given("ram") || given("ext-ram");
+        if (o.kind == MachineKind::Bare && !bare_asked) {
+            o.kind = MachineKind::Pc;
+            o.default_guest = true;
+        }
     }
     const bool pc = o.kind == MachineKind::Pc;
     for (const char* name : pc_only)
@@ -143,6 +151,10 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
         if (!model) throw UsageError(fmt::format("--cpu must be 8086, 80286, 386, 486, pentium, p6, pentium3 or pentium4 (got '{}')", cpu));
         o.cpu = *model;
     }
+    if (o.default_guest && o.cpu < CpuModel::p6)
+        throw UsageError(fmt::format("the default guest, Debian's 686 Linux, needs a p6 or later (--cpu {}); "
+                                     "give --machine bare to run the small embedded ROM guest",
+                                     traits_of(o.cpu).name));
     if (pc && o.cpu < CpuModel::i386)
         throw UsageError(fmt::format("a PC runs SeaBIOS, which needs a 386 or later (--cpu {})", traits_of(o.cpu).name));
     if (vm.count("rom")) o.rom_path = vm["rom"].as<std::string>();
@@ -207,16 +219,30 @@ MachineOptions parse_machine_options(const po::variables_map& vm) {
     if (vm.count("kernel")) o.kernel = vm["kernel"].as<std::string>();
     if (vm.count("initrd")) o.initrd = vm["initrd"].as<std::string>();
     if (vm.count("append")) o.append = vm["append"].as<std::string>();
+    if (o.default_guest) {
+        // The direct kernel boot: faster than SeaBIOS and syslinux, same disk.
+        const DefaultGuest guest = find_default_guest();
+        o.kernel = guest.kernel;
+        if (!o.initrd) o.initrd = guest.initrd;
+        if (!vm.count("append")) o.append = guest.cmdline;
+        o.hd[0] = guest.disk;
+        if (!given("m")) o.mem_mib = 128;
+        o.guest_description = fmt::format("Debian Linux {} from {}", guest.kernel_version, guest.dir);
+    }
     if ((o.initrd || vm.count("append")) && !o.kernel) throw UsageError("-initrd and -append need -kernel");
     if (vm.count("rtc-base")) o.rtc_start = parse_date(vm["rtc-base"].as<std::string>());
     if (vm.count("screen-dump")) o.screen_dump = vm["screen-dump"].as<std::string>();
 
-    const bool nographic = flag("nographic");
+    // The default guest's shell is on its serial console, which gets the terminal.
+    const bool nographic = flag("nographic") || (o.default_guest && !given("display"));
     std::string serial = vm["serial"].as<std::string>();
     // A PC shows its screen unless told otherwise; then the serial port has
     // no terminal of its own, as in QEMU, and -nographic swaps the two.
     if (pc && !given("serial") && !nographic) serial = "none";
     if (pc && !given("serial") && nographic) serial = "stdio";
+    // -display none keeps the default guest's shell on the terminal.
+    if (o.default_guest && !given("serial") && given("display") && vm["display"].as<std::string>() == "none")
+        serial = "stdio";
     o.serial = parse_backend_spec(serial, "serial");
     const char* more_serial[] = {"serial2", "serial3", "serial4"};
     for (int i = 0; i < 3; ++i) {
@@ -287,7 +313,7 @@ MachineConfig machine_config(const MachineOptions& o) {
     cfg.ram_bytes = o.ram_kib * 1024;
     cfg.extended_ram_bytes = o.ext_mib << 20;
     if (o.rom_path) cfg.rom = read_rom(*o.rom_path, 128);
-    else cfg.rom.assign(roms::default_guest().begin(), roms::default_guest().end());
+    else cfg.rom.assign(roms::monitor_guest().begin(), roms::monitor_guest().end());
     return cfg;
 }
 

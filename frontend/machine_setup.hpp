@@ -28,6 +28,8 @@ inline constexpr const char* kDefaultVgaBios = "/usr/share/seabios/vgabios-stdvg
 
 struct MachineOptions {
     MachineKind kind = MachineKind::Bare;
+    bool default_guest = false;            // nothing chosen: Debian Linux on a PC (frontend/default_guest.hpp)
+    std::string guest_description;         // what the default guest is, for the greeting
     CpuModel cpu = CpuModel::i80286;
     std::optional<std::string> rom_path;   // --rom (bare) or -bios (PC)
     unsigned ram_kib = 640;

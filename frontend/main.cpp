@@ -16,7 +16,7 @@ constexpr std::string_view kUsage =
     "usage: amber <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run       run a virtual machine (default: the embedded demo guest)\n"
+    "  run       run a virtual machine (default: Debian Linux, the default guest)\n"
     "  debug     run it under the built-in monitor: breakpoints, stepping, registers, memory\n"
     "  vectors   judge the CPU against a folder of single-instruction test vectors\n"
     "  trace     record a run's boot trace, check a run against one, or diff two\n"

@@ -6,8 +6,8 @@
 
 namespace amber::roms {
 
-// The embedded default guest (roms/default_guest.asm): a 64 KiB ROM with a
+// The embedded monitor guest (roms/monitor_guest.asm): a 64 KiB ROM with a
 // small serial monitor that runs on the bare machine, no BIOS needed.
-std::span<const uint8_t> default_guest();
+std::span<const uint8_t> monitor_guest();
 
 }  // namespace amber::roms

@@ -9,7 +9,7 @@ cmake_minimum_required(VERSION 3.25)
 separate_arguments(runner UNIX_COMMAND "${RUNNER}")
 file(MAKE_DIRECTORY ${WORK})
 set(trace ${WORK}/run.trc)
-set(rom_args)
+set(rom_args --machine bare)  # the embedded ROM guest unless ROM is given
 if(ROM)
   file(COPY_FILE ${ROM} ${WORK}/guest.rom)
   set(rom_args --rom ${WORK}/guest.rom --cpu 486 --ext-ram 4 --debugcon stdio --no-reboot --max-ticks 50000000)

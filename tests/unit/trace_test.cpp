@@ -1,4 +1,4 @@
-// Boot traces: a recorded run of the default guest replays to the same
+// Boot traces: a recorded run of the embedded monitor guest replays to the same
 // trace; a changed input is found at the first event it changes; damaged
 // files give clear errors.
 #include <catch2/catch.hpp>
@@ -15,10 +15,10 @@
 using namespace amber;
 
 namespace {
-MachineConfig default_guest_config() {
+MachineConfig monitor_guest_config() {
     MachineConfig cfg;
     cfg.cpu = CpuModel::i80286;
-    cfg.rom.assign(roms::default_guest().begin(), roms::default_guest().end());
+    cfg.rom.assign(roms::monitor_guest().begin(), roms::monitor_guest().end());
     return cfg;
 }
 
@@ -27,7 +27,7 @@ struct Collect final : TraceSink {
     void add(const TraceEvent& e) override { writer.add(e); }
 };
 
-// The default guest's devices, their output recorded; COM1 on `serial`.
+// The embedded monitor guest's devices, their output recorded; COM1 on `serial`.
 void add_devices(Machine& m, TraceRecorder& rec, std::unique_ptr<CharBackend> serial) {
     m.add_device(std::make_unique<ExitPort>(m));
     m.add_device(std::make_unique<DebugConsole>(
@@ -36,10 +36,10 @@ void add_devices(Machine& m, TraceRecorder& rec, std::unique_ptr<CharBackend> se
     m.reset();
 }
 
-// Runs the default guest on `input`, recording into `sink`; with `replay`,
+// Runs the embedded monitor guest on `input`, recording into `sink`; with `replay`,
 // the serial input comes from that trace instead.
 RunResult run_guest(TraceSink& sink, const std::string& input, const Trace* replay = nullptr) {
-    Machine m(default_guest_config());
+    Machine m(monitor_guest_config());
     TraceRecorder rec(m, sink, 10);
     add_devices(m, rec,
                 replay ? rec.replay_backend(*replay, trace_channel::kCom1, true)
@@ -71,7 +71,7 @@ TEST_CASE("Trace: the same run records the same bytes; a replay matches the reco
 
     {
         // Replay into a comparing sink: every event matches.
-        Machine m(default_guest_config());
+        Machine m(monitor_guest_config());
         TraceComparer cmp(t, m);
         TraceRecorder rec(m, cmp, 10);
         add_devices(m, rec, rec.replay_backend(t, trace_channel::kCom1, true));
@@ -86,7 +86,7 @@ TEST_CASE("Trace: a different input diverges at the first event it changes") {
     Collect a;
     run_guest(a, "primes\nexit\n");
     const Trace t = parse_trace(a.writer.bytes());
-    Machine m(default_guest_config());
+    Machine m(monitor_guest_config());
     TraceComparer cmp(t, m);
     TraceRecorder rec(m, cmp, 10);
     add_devices(m, rec, rec.record_backend(std::make_unique<BufferCharBackend>("primez\nexit\n"), trace_channel::kCom1));
@@ -120,7 +120,7 @@ TEST_CASE("Trace: a run under the debugger, stopping at breakpoints and watchpoi
     run_guest(plain, "primes\nexit\n");
 
     Collect debugged;
-    Machine m(default_guest_config());
+    Machine m(monitor_guest_config());
     TraceRecorder rec(m, debugged, 10);
     add_devices(m, rec, rec.record_backend(std::make_unique<BufferCharBackend>("primes\nexit\n"), trace_channel::kCom1));
     Debugger dbg(m);

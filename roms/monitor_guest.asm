@@ -1,4 +1,4 @@
-; Amber's embedded default guest: a tiny monitor on the serial port.
+; Amber's embedded monitor guest: a tiny monitor on the serial port.
 ;
 ; It runs on the bare machine -- no BIOS, no interrupts, nothing set up for
 ; it -- from a 64 KiB ROM that ends at 1 MiB (F000:0000-F000:FFFF). It sets
@@ -9,7 +9,7 @@
 ;
 ; Only 8086 instructions are used, so the same image runs on every model.
 ;
-; Build: nasm -f bin -DAMBER_VERSION=x.y.z -o default_guest.bin default_guest.asm
+; Build: nasm -f bin -DAMBER_VERSION=x.y.z -o monitor_guest.bin monitor_guest.asm
 
         cpu     8086
         bits    16
@@ -80,7 +80,7 @@ start:
         xor     al, al
         jmp     exit_with_status
 
-; Prints "Amber <version> default guest -- CPU: <name>" and a hint.
+; Prints "Amber <version> monitor guest -- CPU: <name>" and a hint.
 print_banner:
         mov     si, msg_banner
         call    puts
@@ -97,19 +97,19 @@ exit_with_status:
 .halt:  hlt
         jmp     .halt
 
-msg_debugcon_hello:     db "amber default guest: started", 10, 0
-msg_debugcon_no_uart:   db "amber default guest: no UART at COM1, giving up", 10, 0
-msg_banner:             db 13, 10, "Amber ", VERSION_STRING, " default guest -- CPU: ", 0
+msg_debugcon_hello:     db "amber monitor guest: started", 10, 0
+msg_debugcon_no_uart:   db "amber monitor guest: no UART at COM1, giving up", 10, 0
+msg_banner:             db 13, 10, "Amber ", VERSION_STRING, " monitor guest -- CPU: ", 0
 msg_banner_hint:        db 13, 10, "Type 'help' for the list of commands.", 13, 10, 0
 msg_prompt:             db "amber> ", 0
 msg_goodbye:            db 13, 10, "Carrier lost -- goodbye.", 13, 10, 0
 
-%include "default_guest/serial.inc"
-%include "default_guest/print.inc"
-%include "default_guest/readline.inc"
-%include "default_guest/parse.inc"
-%include "default_guest/cpu_detect.inc"
-%include "default_guest/commands.inc"
+%include "monitor_guest/serial.inc"
+%include "monitor_guest/print.inc"
+%include "monitor_guest/readline.inc"
+%include "monitor_guest/parse.inc"
+%include "monitor_guest/cpu_detect.inc"
+%include "monitor_guest/commands.inc"
 
 ; ---- reset vector: the 8086 starts at FFFF:0000, the 286 at F000:FFF0 ----
         times   0xFFF0 - ($ - $$) db 0xFF
