@@ -132,11 +132,18 @@ Timed run_machine(const MachineOptions& opt, const GdbOptions& g, Ending& ending
 
     Session session;
     session.automation = make_automation(opt, *machine, extras);
-    if (console) session.between_slices = [&] { console->refresh(*extras.pc.vga); };
+    if (console)
+        session.between_slices = [&] {
+            console->refresh(*extras.pc.vga);
+            if (extras.keyboard_input) extras.keyboard_input->poll();
+        };
+    session.pace_idle = extras.keyboard_input || extras.terminal;
+    TerminalCharBackend* terminal =
+        extras.keyboard_input ? &extras.keyboard_input->terminal() : extras.terminal;
     session.enter_monitor = [&] {
-        if (extras.terminal) extras.terminal->suspend_raw();
+        if (terminal) terminal->suspend_raw();
         const bool resume = monitor_prompt(*machine, opt.max_ticks.value_or(Scheduler::kNever));
-        if (resume && extras.terminal) extras.terminal->resume_raw();
+        if (resume && terminal) terminal->resume_raw();
         return resume;
     };
 

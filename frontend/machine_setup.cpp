@@ -4,6 +4,8 @@
 #include <iterator>
 #include <vector>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "devices/debug_console.hpp"
@@ -402,6 +404,12 @@ std::unique_ptr<Machine> build_machine(const MachineOptions& o, SerialStdin stdi
         ex.ports.screen_text = [vga] { return screen_text(*vga); };
         ex.ports.type_keys = [kbd](std::string_view text) { kbd->type_text(text); };
         ex.ports.press_combo = [kbd](std::string_view combo) { return kbd->send_keys(combo); };
+        // The screen in the terminal takes the terminal's keys too.
+        if (o.display && stdin_owner == SerialStdin::Guest && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+            o.serial.kind != BackendSpec::Kind::Stdio)
+            ex.keyboard_input = std::make_unique<TerminalKeyboard>(
+                STDIN_FILENO, *kbd, [&m] { m.stop(StopReason::Requested, 0, "quit from the console"); },
+                [&m] { m.stop(StopReason::Requested, 0, kMonitorRequest); });
     }
     m.reset();
     return machine;

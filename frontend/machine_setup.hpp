@@ -11,6 +11,7 @@
 
 #include "frontend/char_backends.hpp"
 #include "frontend/terminal_backend.hpp"
+#include "frontend/terminal_keyboard.hpp"
 #include "machine/automation.hpp"
 #include "machine/machine.hpp"
 #include "machine/pc.hpp"
@@ -89,6 +90,7 @@ struct MachineExtras {
     TapBackend* debugcon_tap = nullptr;
     AutomationPorts ports;               // the screen and keyboard, on a PC
     TerminalCharBackend* terminal = nullptr;  // the serial console, when it is this terminal
+    std::unique_ptr<TerminalKeyboard> keyboard_input;  // typing into the screen, when it is in this terminal
     Pc pc;                                    // the PC's devices (all null on a bare machine)
 };
 

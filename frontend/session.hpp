@@ -24,6 +24,9 @@ struct Session {
     // to deliver what is due at this tick; returns the tick of the next
     // input (Scheduler::kNever when there is none), where a slice ends.
     std::function<uint64_t(uint64_t now)> host_input;
+    // A person is at the terminal: time the guest spends halted passes no
+    // faster than real time (see IdlePacer in session.cpp).
+    bool pace_idle = false;
 };
 
 // The automation for the options' script (null when there is none).

@@ -16,14 +16,16 @@ constexpr auto kIdleAfter = std::chrono::milliseconds(100);
 constexpr int kIdleWaitMs = 10;
 }  // namespace
 
-TerminalCharBackend::TerminalCharBackend(int in_fd, std::function<void()> on_quit, std::function<void()> on_monitor)
+TerminalCharBackend::TerminalCharBackend(int in_fd, std::function<void()> on_quit, std::function<void()> on_monitor,
+                                         bool wait_when_idle, const char* greeting)
     : in_fd_(in_fd),
       raw_(std::in_place, in_fd),
       on_quit_(std::move(on_quit)),
       on_monitor_(std::move(on_monitor)),
+      wait_when_idle_(wait_when_idle),
       last_activity_(std::chrono::steady_clock::now()) {
     // Raw mode swallows Ctrl-C, so say once how to get out.
-    std::fputs("[amber] serial console on this terminal: C-a x quits, C-a h for help\r\n", stderr);
+    std::fprintf(stderr, "%s\r\n", greeting);
 }
 
 TerminalCharBackend::~TerminalCharBackend() { std::fflush(stdout); }
@@ -43,7 +45,8 @@ CharInput TerminalCharBackend::read() {
         std::fflush(stdout);  // the guest is waiting for input: show everything first
         auto now = std::chrono::steady_clock::now();
         pollfd p{in_fd_, POLLIN, 0};
-        if (::poll(&p, 1, now - last_activity_ > kIdleAfter ? kIdleWaitMs : 0) <= 0) return CharInput::nothing();
+        const bool idle = wait_when_idle_ && now - last_activity_ > kIdleAfter;
+        if (::poll(&p, 1, idle ? kIdleWaitMs : 0) <= 0) return CharInput::nothing();
         ssize_t n = ::read(in_fd_, buf_.data(), buf_.size());
         if (n == 0) return CharInput::hang_up();  // the terminal went away
         if (n < 0) return (errno == EINTR || errno == EAGAIN) ? CharInput::nothing() : CharInput::hang_up();

@@ -19,7 +19,12 @@ class TerminalCharBackend final : public CharBackend {
 public:
     // on_quit runs when the user types Ctrl-A x, on_monitor on Ctrl-A c
     // (no monitor: the escape is ignored).
-    TerminalCharBackend(int in_fd, std::function<void()> on_quit, std::function<void()> on_monitor = {});
+    // wait_when_idle: read() may sleep briefly when nothing was typed for a
+    // while (the guest polls its UART); a caller that polls between slices
+    // of guest time says false. The greeting is printed once.
+    TerminalCharBackend(int in_fd, std::function<void()> on_quit, std::function<void()> on_monitor = {},
+                        bool wait_when_idle = true,
+                        const char* greeting = "[amber] serial console on this terminal: C-a x quits, C-a h for help");
     ~TerminalCharBackend() override;
 
     void write(uint8_t byte) override;
@@ -39,6 +44,7 @@ private:
     std::optional<RawTerminal> raw_;
     std::function<void()> on_quit_;
     std::function<void()> on_monitor_;
+    bool wait_when_idle_;
     bool escape_ = false;  // the previous key was Ctrl-A
     bool quitting_ = false;
     std::array<uint8_t, 256> buf_{};

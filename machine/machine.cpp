@@ -101,8 +101,12 @@ RunResult Machine::run(uint64_t max_ticks) {
                                      : "CPU halted with interrupts disabled"};
             break;
         }
-        if (cpu.halted && !(cpu.pending & (Cpu::kIrq | Cpu::kNmi))) cpu.ticks = deadline;  // idle until the next event
-        else cpu.run(deadline);
+        if (cpu.halted && !(cpu.pending & (Cpu::kIrq | Cpu::kNmi))) {  // idle until the next event
+            idle_ticks_ += deadline - cpu.ticks;
+            cpu.ticks = deadline;
+        } else {
+            cpu.run(deadline);
+        }
         if (reset_requested_) {
             reset_requested_ = false;
             if (!cfg_.reboot_on_triple_fault) {

@@ -82,6 +82,8 @@ public:
     void request_reset();
     // Ends the current run() at the next instruction boundary (devices, frontend).
     void stop(StopReason reason, int exit_code = 0, std::string message = {});
+    // Virtual time skipped while the CPU was halted (idle), in ticks, since power-on.
+    uint64_t idle_ticks() const { return idle_ticks_; }
 
 private:
     void map_firmware(uint64_t bus_top);
@@ -95,6 +97,7 @@ private:
     RunResult stop_{};
     bool stop_reported_ = true;  // stop_ was returned by the last run()
     bool reset_requested_ = false;
+    uint64_t idle_ticks_ = 0;
     std::function<void()> after_reset_;
 };
 
