@@ -65,6 +65,10 @@ void Cpu::mapping_changed() {
     pending |= kCodeChanged;
 }
 
+void Cpu::write_access_revoked() {
+    for (Tlb& t : tlbs_) t.drop_write_tags();
+}
+
 // ---------------------------------------------------------------- interrupts
 
 void Cpu::service_pending() {

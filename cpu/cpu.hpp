@@ -490,6 +490,7 @@ private:
     void execute_one_debugged();
     void code_page_written(uint32_t page_number) override;
     void mapping_changed() override;
+    void write_access_revoked() override;
 
     const ModelTraits* traits_;
     PhysMemory& mem_;

@@ -95,7 +95,12 @@ TlbEntry* Cpu::fill_tlb(uint32_t lin, AccessKind kind, bool probe) {
     if (s.host && !(debug_active_ && page_has_watchpoint(page, phys)) && !(align_check_ && user)) {
         e.host_page = s.host;
         e.read_tag = e.fetch_tag = page;
-        if (may_write && s.writable && !s.has_code) e.write_tag = page;
+        // A page clean in the dirty log gets its write tag only from a write,
+        // which marks it (reads of a clean page leave it clean).
+        if (may_write && s.writable && !s.has_code && (!s.clean || kind == AccessKind::Write)) {
+            if (s.clean) mem_.note_write(phys);
+            e.write_tag = page;
+        }
     }
     return &e;
 }

@@ -360,7 +360,9 @@ int trace_record(const Args& args) {
         "checkpoint-log2", po::value<unsigned>()->default_value(22), "a checkpoint every 2^N instructions (10..40)")(
         "insn-log", po::value<std::string>(), "also write an instruction log (disassembly and register changes) to FILE")(
         "insn-window", po::value<std::string>()->default_value("0:10000"),
-        "the instructions --insn-log covers: FIRST_TICK:COUNT");
+        "the instructions --insn-log covers: FIRST_TICK:COUNT")(
+        "verify-dirty-log", po::bool_switch(),
+        "for testing Amber: hash all RAM at every checkpoint and fail if a page changed that the dirty log missed");
     add_machine_options(d, "none");
     po::variables_map vm;
     po::store(po::command_line_parser(accept_single_dash(args, d)).options(d).run(), vm);
@@ -397,6 +399,7 @@ int trace_record(const Args& args) {
     };
     MachineExtras extras;
     machine = build_machine(o, SerialStdin::Guest, hooks, &extras);
+    rec->verify_dirty_log(vm["verify-dirty-log"].as<bool>());
     observe_pc(extras.pc, *rec);
     std::unique_ptr<InstructionLog> log;
     if (vm.count("insn-log"))

@@ -1,6 +1,9 @@
 #include "machine/trace_recorder.hpp"
 
 #include <deque>
+#include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "mmu/endian.hpp"
 
@@ -87,6 +90,7 @@ TraceRecorder::TraceRecorder(Machine& m, TraceSink& sink, unsigned checkpoint_lo
     const uint64_t period = uint64_t(1) << log2_;
     m_.scheduler().schedule(checkpoint_event_, (m_.cpu().ticks / period + 1) * period);
     for (uint32_t page : m_.memory().ram_pages()) page_hashes_.push_back(hash_page(m_.memory().slot(page).host));
+    m_.memory().clear_dirty_log();
 }
 
 TraceRecorder::~TraceRecorder() {
@@ -167,16 +171,25 @@ TraceCheckpoint TraceRecorder::checkpoint_now() {
     cp.cr0 = c.cr0;
     cp.cr3 = c.cr3;
     for (unsigned s = 0; s < 6; ++s) cp.selectors[s] = c.seg[s].selector;
-    const auto& pages = m_.memory().ram_pages();
+    // Only pages written since the last checkpoint can have a new hash (the
+    // memory's dirty log); the others keep theirs.
+    PhysMemory& mem = m_.memory();
+    const auto& pages = mem.ram_pages();
     uint64_t all = 0xCBF29CE484222325ull;
     for (size_t i = 0; i < pages.size(); ++i) {
-        const uint64_t h = hash_page(m_.memory().slot(pages[i]).host);
-        if (h != page_hashes_[i]) {
-            cp.changed_pages.emplace_back(pages[i], h);
-            page_hashes_[i] = h;
+        uint64_t h = page_hashes_[i];
+        if (mem.written_since_clear(pages[i]) || verify_dirty_log_) {
+            h = hash_page(mem.slot(pages[i]).host);
+            if (h != page_hashes_[i] && !mem.written_since_clear(pages[i]))
+                throw std::logic_error(fmt::format("page {:#x} changed without a mark in the dirty log", pages[i]));
+            if (h != page_hashes_[i]) {
+                cp.changed_pages.emplace_back(pages[i], h);
+                page_hashes_[i] = h;
+            }
         }
         all = (all ^ h) * 0x100000001B3ull;
     }
+    mem.clear_dirty_log();
     cp.ram_hash = all;
     for (const auto& d : m_.devices()) {
         HashArchive a;

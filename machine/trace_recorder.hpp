@@ -53,6 +53,9 @@ public:
     // The last I/O summary, a final checkpoint and the End event.
     void finish(const RunResult& r);
     TraceCheckpoint checkpoint_now();
+    // Tests: hash every page at each checkpoint and throw std::logic_error if
+    // one changed without a mark in the memory's dirty log.
+    void verify_dirty_log(bool on) { verify_dirty_log_ = on; }
 
     void emit(TraceEvent e);
 
@@ -67,6 +70,7 @@ private:
     int client_ = 0;
     Scheduler::EventId checkpoint_event_ = 0;
     std::vector<uint64_t> page_hashes_;
+    bool verify_dirty_log_ = false;
     std::map<uint16_t, TraceIoCount> io_;
 };
 

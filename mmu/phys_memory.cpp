@@ -160,6 +160,7 @@ void PhysMemory::write8(uint32_t pa, uint8_t v) {
     if (s.host) {
         if (!s.writable) return;  // ROM ignores writes
         if (s.has_code) notify_code_write(pa);
+        if (s.clean) note_write(pa);
         s.host[pa & kPageMask] = v;
     } else if (s.mmio) {
         s.mmio->mmio_write(pa - s.mmio_base, v, 1);
@@ -180,8 +181,15 @@ void PhysMemory::load_image(uint32_t pa, std::span<const uint8_t> in) {
         const PageSlot& s = slot(a);
         if (!s.host) throw std::invalid_argument(fmt::format("image byte at {:#x} falls outside RAM/ROM", a));
         if (s.has_code) notify_code_write(a);
+        if (s.clean) note_write(a);
         s.host[a & kPageMask] = in[i];
     }
+}
+
+void PhysMemory::clear_dirty_log() {
+    for (uint32_t page : ram_pages_) mutable_slot(page, false)->clean = true;
+    // TLBs hold write tags for pages that are clean now.
+    if (code_listener_) code_listener_->write_access_revoked();
 }
 
 void PhysMemory::mark_code(uint32_t pa) {

@@ -38,6 +38,9 @@ public:
     // The backing of some pages changed (shadow RAM switched): cached host
     // pointers for any address are stale. Default: nothing cached.
     virtual void mapping_changed() {}
+    // The dirty log was cleared: no cached host pointer may be written
+    // without telling this class first.
+    virtual void write_access_revoked() {}
 };
 
 struct PageSlot {
@@ -46,6 +49,7 @@ struct PageSlot {
     uint32_t mmio_base = 0;         // physical base of the MMIO region
     bool writable = false;          // RAM: true; ROM: false
     bool has_code = false;          // pre-decoded instructions exist on this page
+    bool clean = false;             // RAM not written since the dirty log was last cleared
 };
 
 class PhysMemory {
@@ -95,6 +99,16 @@ public:
     void notify_code_write(uint32_t pa);
     void set_code_listener(CodeWriteListener* l) { code_listener_ = l; }
 
+    // The dirty log, as VMMs keep one (traces hash only what changed): every
+    // write to a RAM page -- by a CPU, a device or a loader -- clears its
+    // `clean` mark. A clean page never gets a TLB write tag, so the first
+    // write after clear_dirty_log() takes the slow path once and marks it.
+    void clear_dirty_log();
+    bool written_since_clear(uint32_t pa) const { return !slot(pa).clean; }
+    void note_write(uint32_t pa) {
+        if (PageSlot* s = mutable_slot(pa, false)) s->clean = false;
+    }
+
     uint64_t ram_bytes() const { return ram_bytes_; }
     // Physical address of every RAM page, in the order they were added.
     const std::vector<uint32_t>& ram_pages() const { return ram_pages_; }
@@ -127,6 +141,7 @@ template <typename T>
 void PhysMemory::write(uint32_t pa, T v) {
     const PageSlot& s = slot(pa);
     if (s.host && s.writable && !s.has_code && (pa & kPageMask) <= kPageSize - sizeof(T)) {
+        if (s.clean) note_write(pa);
         store_le<T>(s.host + (pa & kPageMask), v);
         return;
     }

@@ -44,6 +44,11 @@ public:
             if (e.phys_page == phys_page) e.write_tag = TlbEntry::kInvalid;
     }
 
+    // Every page's next write takes the slow path (the dirty log was cleared).
+    void drop_write_tags() {
+        for (TlbEntry& e : entries_) e.write_tag = TlbEntry::kInvalid;
+    }
+
 private:
     std::array<TlbEntry, kEntries> entries_{};
 };

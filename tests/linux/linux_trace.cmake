@@ -15,7 +15,7 @@ function(amber_run)
   set(err "${err}" PARENT_SCOPE)
 endfunction()
 function(record file append)
-  amber_run(trace record -o ${file} --checkpoint-log2 26 -m 64 -display none
+  amber_run(trace record -o ${file} ${ARGN} --checkpoint-log2 26 -m 64 -display none
             -kernel ${GUEST}/vmlinuz -initrd ${GUEST}/initrd.img -append "${append}"
             --step "wait serial \"amber:/# \" 150s" --step "send serial \"uname -m\\n\""
             --step "wait serial \"i686\" 5s" --step "stop 0")
@@ -24,7 +24,8 @@ function(record file append)
   endif()
 endfunction()
 set(base "console=ttyS0 cryptomgr.notests quiet")
-record(${WORK}/boot.trc "${base}")
+# The first recording also proves the dirty log misses no written page.
+record(${WORK}/boot.trc "${base}" --verify-dirty-log)
 amber_run(trace check ${WORK}/boot.trc)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "events match")
   message(FATAL_ERROR "trace check of the Linux boot failed (${rc}):\n${out}${err}")

@@ -4,7 +4,7 @@
 cmake_minimum_required(VERSION 3.25)
 separate_arguments(runner UNIX_COMMAND "${RUNNER}")
 separate_arguments(args UNIX_COMMAND "${ARGS}")
-execute_process(COMMAND ${runner} ${AMBER} trace record -o ${TRACE} ${args} INPUT_FILE /dev/null
+execute_process(COMMAND ${runner} ${AMBER} trace record --verify-dirty-log -o ${TRACE} ${args} INPUT_FILE /dev/null
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "trace record failed (${rc}):\n${out}${err}")

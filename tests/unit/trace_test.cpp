@@ -169,3 +169,20 @@ TEST_CASE("Trace: disk requests and keyboard input survive the file format", "[t
     other.lba += 1;
     CHECK_FALSE(other == ata);
 }
+
+TEST_CASE("Trace: checkpoints hash only pages the dirty log marks, and it misses none") {
+    Collect sink;
+    Machine m(monitor_guest_config());
+    TraceRecorder rec(m, sink, 10);
+    rec.verify_dirty_log(true);  // every checkpoint rehashes all RAM and compares
+    add_devices(m, rec, std::make_unique<BufferCharBackend>("primes\nexit\n"));
+    RunResult r;
+    REQUIRE_NOTHROW(r = m.run(50'000'000));
+    rec.finish(r);
+    // A device write (no CPU, no TLB) is logged too.
+    m.memory().clear_dirty_log();
+    CHECK_FALSE(m.memory().written_since_clear(0x5000));
+    m.memory().write<uint16_t>(0x5000, 0x1234);
+    CHECK(m.memory().written_since_clear(0x5000));
+    CHECK_FALSE(m.memory().written_since_clear(0x6000));
+}
