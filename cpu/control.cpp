@@ -66,7 +66,8 @@ void Cpu::set_eflags(uint32_t v) {
     uint32_t supported = traits_->flags_writable;
     if (traits_->model >= CpuModel::i386) supported |= flag::IOPL | flag::NT | flag::RF | flag::VM;
     if (traits_->model >= CpuModel::i486) supported |= flag::AC;
-    if (traits_->model >= CpuModel::pentium) supported |= flag::ID | flag::VIF | flag::VIP;  // toggling ID is how software finds CPUID
+    // Toggling ID is how software finds CPUID; VIF/VIP serve CR4.VME and PVI.
+    if (traits_->model >= CpuModel::pentium) supported |= flag::ID | flag::VIF | flag::VIP;
     const uint32_t old = flags.raw_bits();
     flags.set((v & supported) | 0x2);
     if ((old ^ v) & flag::VM & supported) {
@@ -97,8 +98,8 @@ void Cpu::set_virtual_if(bool on) {
 // The FLAGS image that virtual-8086 code sees under VME with IOPL < 3:
 // VIF in IF's place, IOPL as 3.
 uint16_t Cpu::virtual_flags_image() const {
-    uint16_t v = flags_image() | flag::IOPL;
-    return (flags.raw_bits() & flag::VIF) ? (v | flag::IF) : (v & ~flag::IF);
+    const uint32_t v = (flags_image() | flag::IOPL) & ~flag::IF;
+    return static_cast<uint16_t>((flags.raw_bits() & flag::VIF) ? (v | flag::IF) : v);
 }
 
 // POPF and IRET (16-bit) under VME with IOPL < 3: the popped IF goes to VIF;
