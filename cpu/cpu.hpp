@@ -367,10 +367,14 @@ public:
     bool io_needs_permission() const { return protected_mode() && (cpl_ > iopl() || v86()); }
     void check_io_permission(uint16_t port, unsigned size);
     void io_checks(uint16_t port, unsigned size, bool write, uint32_t value);
-    // CLI, STI and the like: #GP(0) unless CPL <= IOPL.
-    void require_iopl() {
-        if (protected_mode() && cpl_ > iopl()) throw CpuFault{vec::GP, true, 0};
-    }
+    // CLI and STI where CPL > IOPL: VIF instead of IF under CR4.VME (v86)
+    // or CR4.PVI (CPL 3), else #GP(0).
+    void set_virtual_if(bool on);
+    // Virtual-8086 mode extensions (CR4.VME) with IOPL < 3: the FLAGS image
+    // PUSHF and redirected interrupts push, and the POPF/IRET write of it.
+    uint16_t virtual_flags_image() const;
+    void write_virtual_flags16(uint16_t v);
+    bool vme() const { return cr4 & cr4_bit::VME; }
     // Privileged instructions: #GP(0) outside CPL 0.
     void require_cpl0() {
         if (cpl_ != 0) throw CpuFault{vec::GP, true, 0};
@@ -448,6 +452,10 @@ private:
     void update_segment_ends(unsigned sr);
     void set_cpl(unsigned cpl);
     void real_mode_interrupt(uint8_t vector, uint32_t return_eip);
+    // INT n in virtual-8086 mode under VME: the TSS's redirection bit, and
+    // delivery through the v86 task's own IVT at linear 0 for a clear bit.
+    bool interrupt_redirection_bit(uint8_t vector);
+    void v86_redirected_interrupt(uint8_t vector);
     // A word (16 bits) or dword of the stack at SS:offset, offset wrapped to the stack size.
     uint32_t read_stack_word(uint32_t offset, bool wide);
     void push_word(uint32_t v, bool wide);

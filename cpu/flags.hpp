@@ -12,7 +12,7 @@ namespace flag {
 constexpr uint32_t CF = 1u << 0, PF = 1u << 2, AF = 1u << 4, ZF = 1u << 6, SF = 1u << 7;
 constexpr uint32_t TF = 1u << 8, IF = 1u << 9, DF = 1u << 10, OF = 1u << 11;
 constexpr uint32_t IOPL = 3u << 12, NT = 1u << 14, RF = 1u << 16, VM = 1u << 17, AC = 1u << 18;
-constexpr uint32_t ID = 1u << 21;
+constexpr uint32_t VIF = 1u << 19, VIP = 1u << 20, ID = 1u << 21;  // VIF/VIP: Pentium and later
 constexpr uint32_t ARITH = CF | PF | AF | ZF | SF | OF;
 }  // namespace flag
 

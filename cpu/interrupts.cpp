@@ -32,9 +32,38 @@ void Cpu::raise_event(uint8_t vector, uint32_t return_eip, EventKind kind, bool 
 
 void Cpu::software_interrupt(uint8_t vector, bool iopl_sensitive) {
     // In virtual-8086 mode INT n (but not INT3 or INTO) goes to the monitor
-    // as #GP(0) unless IOPL is 3.
-    if (iopl_sensitive && v86() && iopl() < 3) fault_gp0();
+    // as #GP(0) unless IOPL is 3. Under CR4.VME a clear bit in the TSS's
+    // redirection bitmap keeps it in the v86 task, whatever IOPL (SDM vol. 3,
+    // "software interrupt handling methods" 5 and 6); a set bit acts as
+    // without VME.
+    if (iopl_sensitive && v86()) {
+        if (vme() && !interrupt_redirection_bit(vector)) {
+            v86_redirected_interrupt(vector);
+            return;
+        }
+        if (iopl() < 3) fault_gp0();
+    }
     raise_event(vector, next_eip, EventKind::Software);
+}
+
+// As in real mode, through the IVT at linear 0 of the v86 task, without
+// leaving virtual-8086 mode. With IOPL < 3 the pushed FLAGS show VIF as IF
+// and the handler starts with VIF clear; IF is untouched.
+void Cpu::v86_redirected_interrupt(uint8_t vector) {
+    ++events_;
+    if (AMBER_UNLIKELY(debug_events_))
+        report(DebugEvent{DebugEvent::Kind::Interrupt, next_eip, 0, false, vector, EventKind::Software});
+    const bool virtual_if = iopl() < 3;
+    const uint16_t ip = read_sys<uint16_t>(uint32_t(vector) * 4);
+    const uint16_t cs = read_sys<uint16_t>(uint32_t(vector) * 4 + 2);
+    atomically([&] {
+        push<uint16_t>(virtual_if ? virtual_flags_image() : flags_image());
+        push<uint16_t>(seg[CS].selector);
+        push<uint16_t>(static_cast<uint16_t>(next_eip));
+    });
+    set_eflags(flags.get() & ~(flag::TF | flag::RF | (virtual_if ? flag::VIF : flag::IF)));
+    far_jump(cs, ip);
+    halted = false;
 }
 
 void Cpu::real_mode_interrupt(uint8_t vector, uint32_t return_eip) {

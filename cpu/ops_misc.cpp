@@ -10,12 +10,12 @@ using namespace ops;
 template <uint32_t Mask, bool On> void set_flag(Cpu& c, const Insn&) { c.flags.set_flag(Mask, On); }
 void cmc(Cpu& c, const Insn&) { c.flags.set_flag(flag::CF, !c.flags.cf()); }
 void cli(Cpu& c, const Insn&) {
-    c.require_iopl();
+    if (AMBER_UNLIKELY(c.cpl() > c.iopl())) return c.set_virtual_if(false);
     c.flags.set_flag(flag::IF, false);
     c.sync_irq_pending();
 }
 void sti(Cpu& c, const Insn&) {
-    c.require_iopl();
+    if (AMBER_UNLIKELY(c.cpl() > c.iopl())) return c.set_virtual_if(true);
     if (!c.flags.if_()) c.inhibit_interrupts_one_insn();
     c.flags.set_flag(flag::IF, true);
     c.sync_irq_pending();

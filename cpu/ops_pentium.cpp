@@ -11,7 +11,7 @@ using namespace ops;
 // has the x87 unit on chip, so FPU is always claimed (with CMOV on the P6,
 // which also means FCMOV).
 namespace feature {
-constexpr uint32_t FPU = 1u << 0, DE = 1u << 2, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6, CX8 = 1u << 8, SEP = 1u << 11,
+constexpr uint32_t FPU = 1u << 0, VME = 1u << 1, DE = 1u << 2, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6, CX8 = 1u << 8, SEP = 1u << 11,
                    MTRR = 1u << 12, PGE = 1u << 13, CMOV = 1u << 15, MMX = 1u << 23, FXSR = 1u << 24, SSE = 1u << 25,
                    SSE2 = 1u << 26;
 }
@@ -32,7 +32,7 @@ CpuidLeaf cpuid_leaf(CpuModel m, uint32_t leaf) {
     uint32_t signature = p6 ? 0x619 : 0x52C;
     if (m == CpuModel::pentium3) signature = 0x673;
     if (m == CpuModel::pentium4) signature = 0xF29;
-    uint32_t features = FPU | DE | PSE | TSC | MSR | CX8;
+    uint32_t features = FPU | VME | DE | PSE | TSC | MSR | CX8;
     if (p6) features |= PAE | SEP | MTRR | PGE | CMOV;
     const Simd simd = traits_of(m).simd;
     if (simd >= Simd::Sse) features |= MMX | FXSR | SSE;

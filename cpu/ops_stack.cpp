@@ -48,16 +48,27 @@ template <typename T> void pop_e(Cpu& c, const Insn& i) {
 template <typename T> void push_i(Cpu& c, const Insn& i) { c.push<T>(static_cast<T>(i.imm)); }
 
 // PUSHF/PUSHFD. The 32-bit image reads VM and RF as zero. Virtual-8086
-// mode with IOPL < 3 leaves them to the monitor (#GP).
+// mode with IOPL < 3 leaves them to the monitor (#GP), except 16-bit
+// PUSHF/POPF under CR4.VME, which show and change VIF in IF's place.
 template <typename T> void pushf(Cpu& c, const Insn&) {
-    if (c.v86() && c.iopl() < 3) c.fault_gp0();
+    if (c.v86() && c.iopl() < 3) {
+        if (sizeof(T) == 4 || !c.vme()) c.fault_gp0();
+        c.push<uint16_t>(c.virtual_flags_image());
+        return;
+    }
     if constexpr (sizeof(T) == 2) c.push<uint16_t>(c.flags_image());
     else c.push<uint32_t>((c.flags.get() | c.traits().flags_fixed_one) & ~(flag::VM | flag::RF));
 }
 // POPF/POPFD. In protected mode IOPL changes only at CPL 0, and IF only at
 // CPL <= IOPL; otherwise they silently keep their values.
 template <typename T> void popf(Cpu& c, const Insn&) {
-    if (c.v86() && c.iopl() < 3) c.fault_gp0();
+    if (c.v86() && c.iopl() < 3) {
+        if (sizeof(T) == 4 || !c.vme()) c.fault_gp0();
+        // SP moves only once the image passed the checks.
+        c.write_virtual_flags16(c.read_mem<uint16_t>(SS, c.stack_pointer()));
+        c.set_stack_pointer(c.r[ESP] + 2);
+        return;
+    }
     uint32_t v = c.pop<T>();
     const uint32_t old = c.flags.get();
     if (c.protected_mode()) {

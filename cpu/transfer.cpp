@@ -141,12 +141,22 @@ void Cpu::interrupt_return(bool operand32) {
     const uint32_t width_keep = operand32 ? 0 : 0xFFFF0000u;
 
     if (!protected_mode() || v86()) {
-        if (v86() && iopl() < 3) fault_gp0();  // the monitor emulates IRET
+        // With IOPL < 3 the monitor emulates IRET, except a 16-bit IRET
+        // under CR4.VME, which loads VIF from the popped IF.
+        const bool virtual_if = v86() && iopl() < 3;
+        if (virtual_if && (operand32 || !vme())) fault_gp0();
         const uint32_t offset = read_word(sp);
         const uint16_t selector = static_cast<uint16_t>(read_word(sp + size));
         uint32_t popped = read_word(sp + 2 * size);
-        // Virtual-8086 mode cannot change IOPL, VM or RF; real mode keeps VM.
-        uint32_t keep = width_keep | flag::VM | (v86() ? (flag::IOPL | flag::RF) : 0);
+        if (virtual_if) {
+            write_virtual_flags16(static_cast<uint16_t>(popped));  // faults before anything changed
+            far_jump(selector, offset);
+            set_stack_pointer(sp + 3 * size);
+            return;
+        }
+        // Virtual-8086 mode cannot change IOPL, VM or RF; real mode keeps VM;
+        // neither changes VIF or VIP.
+        uint32_t keep = width_keep | flag::VM | flag::VIF | flag::VIP | (v86() ? (flag::IOPL | flag::RF) : 0);
         if (!operand32) keep |= ~traits_->flags_writable & 0xFFFFu;
         far_jump(selector, offset);
         set_stack_pointer(sp + 3 * size);
@@ -182,7 +192,7 @@ void Cpu::interrupt_return(bool operand32) {
     ReturnTarget rt = check_return_cs(tab, cpl_, selector).value_or_throw();
     // IOPL changes only at CPL 0, IF only at CPL <= IOPL; VM only as above.
     uint32_t keep = width_keep | flag::VM;
-    if (cpl_ > 0) keep |= flag::IOPL;
+    if (cpl_ > 0) keep |= flag::IOPL | flag::VIF | flag::VIP;  // VIF/VIP change only at CPL 0
     if (cpl_ > iopl()) keep |= flag::IF;
     const uint32_t new_flags = (popped & ~keep) | (old_flags & keep);
 

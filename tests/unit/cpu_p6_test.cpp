@@ -20,11 +20,13 @@ TEST_CASE("CPUID names the vendor and claims only implemented features") {
     CHECK((edx & (1u << 15)) != 0);  // CMOV
     CHECK((edx & (1u << 8)) != 0);   // CX8
     CHECK((edx & 1u) != 0);          // FPU on chip
+    CHECK((edx & (1u << 1)) != 0);   // VME (and PVI)
     CHECK((edx & (1u << 23)) == 0);  // no MMX
     Flat32 pentium(CpuModel::pentium, 0);
     pentium.cpu().r[EAX] = 1;
     REQUIRE_FALSE(pentium.exec({0x0F, 0xA2}));
     CHECK((pentium.cpu().r[EDX] & 1u) != 0);           // FPU
+    CHECK((pentium.cpu().r[EDX] & (1u << 1)) != 0);    // VME
     CHECK((pentium.cpu().r[EDX] & (1u << 15)) == 0);  // no CMOV before the P6
     Flat32 old(CpuModel::i486, 0);
     auto f = old.exec({0x0F, 0xA2});
@@ -100,8 +102,8 @@ TEST_CASE("SYSENTER and SYSEXIT switch between flat ring-0 and ring-3 segments")
 
 TEST_CASE("CR4 accepts only what the model implements; global pages survive a CR3 load") {
     Flat32 t(CpuModel::p6, 0);
-    t.cpu().r[EAX] = cr4_bit::VME;
-    auto f = t.exec({0x0F, 0x22, 0xE0});  // mov cr4, eax: VME is not implemented
+    t.cpu().r[EAX] = cr4_bit::MCE;
+    auto f = t.exec({0x0F, 0x22, 0xE0});  // mov cr4, eax: MCE is not implemented
     REQUIRE(f);
     CHECK(f->vector == vec::GP);
     // Identity-map the first 4 MiB; the page at 0x300000 global.
