@@ -28,6 +28,7 @@ void Cpu::reset() {
     msrs.reset();
     sse.reset();
     x87.init();  // as FNINIT leaves it (firmware runs FNINIT before using the FPU anyway)
+    drive_ferr(false);
     dr[6] = 0xFFFF0FF0u;
     dr[7] = 0x400;
     gdtr = {};

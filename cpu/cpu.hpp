@@ -179,6 +179,17 @@ public:
         if (deadline < deadline_) deadline_ = deadline;
     }
     void set_interrupt_source(InterruptSource* s) { irq_source_ = s; }
+    // FERR#, the x87 error output (486 and later): with CR0.NE=0, asserted by
+    // a waiting FPU instruction that finds an unmasked exception pending, and
+    // dropped once FSW.ES is clear again (ops_x87.cpp). The PC routes it to
+    // IRQ13 through its port 0xF0 latch; a bare machine leaves it unconnected.
+    void set_ferr_output(std::function<void(bool level)> out) { ferr_out_ = std::move(out); }
+    bool ferr() const { return ferr_; }
+    void drive_ferr(bool level) {
+        if (level == ferr_) return;
+        ferr_ = level;
+        if (ferr_out_) ferr_out_(level);
+    }
 
     // ---- architectural state (public: handlers, debugger and tests use it) ----
     uint32_t r[9] = {};  // EAX..EDI; r[8] is always zero (absent base/index)
@@ -535,6 +546,8 @@ private:
     CodeCache cache_;
     InterruptSource* irq_source_ = nullptr;
     bool irq_line_ = false;
+    std::function<void(bool)> ferr_out_;
+    bool ferr_ = false;
     uint64_t deadline_ = 0;
     InsnHook insn_hook_;
     uint32_t addr_mask_;

@@ -23,10 +23,27 @@ using fpu::kIndefinite;
 // ---------------------------------------------------------------- plumbing
 
 // An unmasked exception is pending (FSW.ES) at a waiting instruction: #MF
-// with CR0.NE=1. With NE=0 the PC routes FERR# to IRQ13 through the PIC,
-// which Amber does not model yet; the instruction then simply goes on.
+// with CR0.NE=1. With NE=0 the PC way instead: the CPU asserts FERR#, which
+// the board latches onto IRQ13 until software writes port 0xF0.
+//
+// On a real 486 or later the waiting instruction then freezes until IGNNE#
+// (asserted by that port 0xF0 write) lets it go on or the IRQ13 handler's
+// FNCLEX removes the error. Amber does not freeze it: the instruction
+// executes now, ignoring the error as it would under IGNNE#, and IRQ13 is
+// taken at the next instruction boundary (as Bochs and QEMU do). Handlers
+// that write 0xF0, FNCLEX (or inspect FSW) and EOI see the same FPU state;
+// only the return address differs (after the waiting instruction rather
+// than at it), and no instruction is run twice.
 void signal_pending_error(Cpu& c) {
     if (c.cr0 & cr0_bit::NE) c.fault(vec::MF);
+    c.drive_ferr(true);
+}
+
+// FERR# follows FSW.ES down: dropped once the error is gone (FNCLEX, FNINIT,
+// or a loaded FSW/FCW with nothing unmasked pending), so the next error
+// makes a fresh FERR# edge and a new IRQ13.
+void settle_ferr(Cpu& c) {
+    if (c.ferr() && !c.x87.error_pending()) c.drive_ferr(false);
 }
 
 // What every ESC instruction checks first: #NM when there is no FPU to use
@@ -34,6 +51,7 @@ void signal_pending_error(Cpu& c) {
 // the no-wait control forms, a pending unmasked exception.
 void begin(Cpu& c, bool waits) {
     if (c.cr0 & (cr0_bit::EM | cr0_bit::TS)) c.fault(vec::NM);
+    settle_ferr(c);  // ES may have been cleared since (FLDENV, FRSTOR, FNSAVE, FLDCW, FXRSTOR)
     if (waits && c.x87.error_pending()) signal_pending_error(c);
 }
 
@@ -634,8 +652,8 @@ void esc_db(Cpu& c, const Insn& i) {
     }
     switch (i.modrm) {
     case 0xE0: case 0xE1: case 0xE4: return begin(c, true);  // FENI, FDISI, FSETPM: 8087/287 only, no-ops
-    case 0xE2: begin(c, false); return fnclex(c.x87);
-    case 0xE3: begin(c, false); return c.x87.init();
+    case 0xE2: begin(c, false); fnclex(c.x87); return settle_ferr(c);
+    case 0xE3: begin(c, false); c.x87.init(); return settle_ferr(c);
     default: break;
     }
     if (has_p6_forms(c) && (i.reg == 5 || i.reg == 6)) {  // FUCOMI, FCOMI
@@ -707,6 +725,7 @@ void esc_df(Cpu& c, const Insn& i) {
 // exception is signalled.
 void fwait(Cpu& c, const Insn&) {
     if ((c.cr0 & (cr0_bit::MP | cr0_bit::TS)) == (cr0_bit::MP | cr0_bit::TS)) c.fault(vec::NM);
+    settle_ferr(c);
     if (c.x87.error_pending()) signal_pending_error(c);
 }
 

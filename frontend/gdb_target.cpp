@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "cpu/simd_common.hpp"
 #include "cpu/x87_env.hpp"
+#include "mmu/endian.hpp"
 
 namespace amber::cli {
 
@@ -24,7 +26,22 @@ gdb::RegisterFile MachineGdbTarget::read_registers() {
     for (unsigned i = 0; i < 8; ++i) x.st(i).store(f.st[i].data());
     const uint32_t x87[gdb::kX87ControlCount] = {x.fcw, x.fsw, x.full_tags(), x.fcs, x.fip, x.fds, x.fdp, x.fop};
     std::copy(std::begin(x87), std::end(x87), f.x87_control.begin());
+    for (unsigned i = 0; i < gdb::kXmmCount; ++i) {
+        store_le<uint64_t>(f.xmm[i].data(), c.sse.xmm[i].q[0]);
+        store_le<uint64_t>(f.xmm[i].data() + 8, c.sse.xmm[i].q[1]);
+    }
+    f.mxcsr = c.sse.mxcsr;
     return f;
+}
+
+bool MachineGdbTarget::has_sse() { return dbg_.cpu().traits().simd >= Simd::Sse; }
+
+bool MachineGdbTarget::write_xmm_register(unsigned index, const gdb::XmmValue& value) {
+    if (index >= gdb::kXmmCount || !has_sse()) return false;
+    Xmm& x = dbg_.cpu().sse.xmm[index];
+    x.q[0] = load_le<uint64_t>(value.data());
+    x.q[1] = load_le<uint64_t>(value.data() + 8);
+    return true;
 }
 
 bool MachineGdbTarget::write_x87_register(unsigned index, const gdb::X87Value& value) {
@@ -76,6 +93,12 @@ bool MachineGdbTarget::write_register(gdb::Reg reg, uint32_t value) {
         } catch (const CpuFault&) {
             return false;
         }
+        return true;
+    }
+    if (reg == gdb::Reg::Mxcsr) {
+        // What LDMXCSR takes: a reserved bit (DAZ on the Pentium III) is refused.
+        if (!has_sse() || (value & ~simd::mxcsr_mask(c))) return false;
+        c.sse.mxcsr = value;
         return true;
     }
     return write_x87_control(reg, value);

@@ -19,6 +19,8 @@ public:
     gdb::RegisterFile read_registers() override;
     bool write_register(gdb::Reg reg, uint32_t value) override;
     bool write_x87_register(unsigned index, const gdb::X87Value& value) override;
+    bool has_sse() override;
+    bool write_xmm_register(unsigned index, const gdb::XmmValue& value) override;
     size_t read_memory(uint32_t address, std::span<uint8_t> out) override;
     bool write_memory(uint32_t address, std::span<const uint8_t> data) override;
     gdb::BreakResult insert_breakpoint(gdb::BreakKind kind, uint32_t address, uint32_t length) override;

@@ -9,6 +9,7 @@
 #include "devices/debug_console.hpp"
 #include "devices/dma8237.hpp"
 #include "devices/floppy82077.hpp"
+#include "devices/fpu_error_port.hpp"
 #include "devices/fw_cfg.hpp"
 #include "devices/i8042.hpp"
 #include "devices/pc_misc_ports.hpp"
@@ -32,7 +33,7 @@ namespace amber {
 namespace {
 
 // ISA interrupt lines of the standard PC devices.
-constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqCom2 = 3, kIrqCom1 = 4, kIrqFloppy = 6, kIrqRtc = 8, kIrqMouse = 12;
+constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqCom2 = 3, kIrqCom1 = 4, kIrqFloppy = 6, kIrqRtc = 8, kIrqMouse = 12, kIrqFpu = 13;
 constexpr unsigned kIrqIdePrimary = 14, kIrqIdeSecondary = 15;
 
 // Holds the disk and CD images the IDE devices read (they only refer to
@@ -126,6 +127,9 @@ Pc build_pc(Machine& m, PcConfig cfg) {
     pc.kbc->set_pacing(m.scheduler(), now, m.scheduler().ns_to_ticks(1'000'000));
     m.add_device(std::make_unique<SystemControlPortA>(m.io(), reset_system, set_a20));
     pc.post = m.add_device(std::make_unique<PostCodePort>(m.io()));
+    // x87 errors with CR0.NE=0: FERR# -> the port 0xF0 latch -> IRQ13.
+    auto* fpu_error = m.add_device(std::make_unique<FpuErrorPort>(m.io(), pic.irq(kIrqFpu)));
+    cpu.set_ferr_output([fpu_error](bool level) { fpu_error->set_ferr(level); });
     if (cfg.bios_debug) m.add_device(std::make_unique<DebugConsole>(m.io(), std::move(cfg.bios_debug), 0x402));
 
     pc.dma = m.add_device(std::make_unique<Dma8237>(m.io(), m.memory()));

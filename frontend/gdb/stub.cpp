@@ -1,6 +1,7 @@
 #include "frontend/gdb/stub.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 #include "frontend/gdb/hex.hpp"
@@ -26,7 +27,9 @@ constexpr uint8_t kSigInt = 2;
 constexpr uint8_t kSigTrap = 5;
 constexpr uint8_t kSigSegv = 11;
 
+// The 'g' packet: the core and x87 registers, then with SSE xmm0-7 and mxcsr.
 constexpr size_t kRegisterFileBytes = kCoreRegCount * 4 + kX87Count * kX87Bytes + kX87ControlCount * 4;
+constexpr size_t kSseRegisterFileBytes = kRegisterFileBytes + kXmmCount * kXmmBytes + 4;
 
 // The largest memory read we answer at once: its hex must fit a packet.
 // gdb splits larger reads by our PacketSize anyway; a shorter answer is a
@@ -38,10 +41,18 @@ uint32_t load_le32(const uint8_t* p) {
 }
 
 bool is_x87_data(unsigned regno) { return regno >= unsigned(Reg::St0) && regno <= unsigned(Reg::St7); }
+bool is_xmm(unsigned regno) { return regno >= unsigned(Reg::Xmm0) && regno <= unsigned(Reg::Xmm7); }
 
-// The 32-bit value of a register that is not st0..st7.
+// The 32-bit value of a register that is not st0..st7 or xmm0..xmm7.
 uint32_t value_of(const RegisterFile& regs, unsigned regno) {
+    if (regno == unsigned(Reg::Mxcsr)) return regs.mxcsr;
     return regno < kCoreRegCount ? regs.core[regno] : regs.x87_control[regno - unsigned(Reg::Fctrl)];
+}
+
+template <size_t N> std::array<uint8_t, N> array_of(const uint8_t* p) {
+    std::array<uint8_t, N> a;
+    std::copy_n(p, N, a.begin());
+    return a;
 }
 
 std::string stop_signal(uint8_t signal) {
@@ -182,7 +193,7 @@ std::string GdbStub::read_target_description(std::string_view args) {
     }
     if (request->object != "features") return kUnsupported;
     if (request->annex != "target.xml") return "E00";
-    const std::string_view xml = target_description_xml();
+    const std::string_view xml = target_description_xml(target_.has_sse());
     if (request->offset >= xml.size()) return "l";
     const std::string_view part = xml.substr(request->offset, request->length);
     const bool last = request->offset + part.size() >= xml.size();
@@ -191,30 +202,41 @@ std::string GdbStub::read_target_description(std::string_view args) {
     return reply;
 }
 
+unsigned GdbStub::register_count() { return target_.has_sse() ? kSseRegCount : kRegCount; }
+
 std::string GdbStub::read_all_registers() {
     const RegisterFile regs = target_.read_registers();
     std::string hex;
-    hex.reserve(kRegisterFileBytes * 2);
+    hex.reserve(kSseRegisterFileBytes * 2);
     for (uint32_t v : regs.core) hex += to_hex_le(v);
     for (const X87Value& st : regs.st) hex += to_hex(st);
     for (uint32_t v : regs.x87_control) hex += to_hex_le(v);
+    if (target_.has_sse()) {
+        for (const XmmValue& x : regs.xmm) hex += to_hex(x);
+        hex += to_hex_le(regs.mxcsr);
+    }
     return hex;
 }
 
 std::string GdbStub::write_all_registers(std::string_view hex) {
     auto bytes = from_hex(hex);
-    if (!bytes || bytes->size() != kRegisterFileBytes) return kMalformed;
+    const bool sse = target_.has_sse();
+    if (!bytes || bytes->size() != (sse ? kSseRegisterFileBytes : kRegisterFileBytes)) return kMalformed;
     // Write only what changes: writing a segment register may reload its
     // descriptor, and gdb's 'G' repeats every register it did not touch.
     const RegisterFile now = target_.read_registers();
     const uint8_t* p = bytes->data();
-    for (unsigned i = 0; i < kRegCount; ++i) {
+    for (unsigned i = 0; i < register_count(); ++i) {
         if (is_x87_data(i)) {
-            X87Value st;
-            std::copy_n(p, kX87Bytes, st.begin());
+            const X87Value st = array_of<kX87Bytes>(p);
             p += kX87Bytes;
             const unsigned index = i - unsigned(Reg::St0);
             if (st != now.st[index] && !target_.write_x87_register(index, st)) return kRefused;
+        } else if (is_xmm(i)) {
+            const XmmValue x = array_of<kXmmBytes>(p);
+            p += kXmmBytes;
+            const unsigned index = i - unsigned(Reg::Xmm0);
+            if (x != now.xmm[index] && !target_.write_xmm_register(index, x)) return kRefused;
         } else {
             const uint32_t value = load_le32(p);
             p += 4;
@@ -226,9 +248,10 @@ std::string GdbStub::write_all_registers(std::string_view hex) {
 
 std::string GdbStub::read_one_register(std::string_view args) {
     auto regno = parse_hex_u32(args);
-    if (!regno || *regno >= kRegCount) return kMalformed;
+    if (!regno || *regno >= register_count()) return kMalformed;
     const RegisterFile regs = target_.read_registers();
     if (is_x87_data(*regno)) return to_hex(regs.st[*regno - unsigned(Reg::St0)]);
+    if (is_xmm(*regno)) return to_hex(regs.xmm[*regno - unsigned(Reg::Xmm0)]);
     return to_hex_le(value_of(regs, *regno));
 }
 
@@ -237,12 +260,16 @@ std::string GdbStub::write_one_register(std::string_view args) {
     if (equals == std::string_view::npos) return kMalformed;
     auto regno = parse_hex_u32(args.substr(0, equals));
     auto bytes = from_hex(args.substr(equals + 1));
-    if (!regno || *regno >= kRegCount || !bytes) return kMalformed;
+    if (!regno || *regno >= register_count() || !bytes) return kMalformed;
     if (is_x87_data(*regno)) {
         if (bytes->size() != kX87Bytes) return kMalformed;
-        X87Value st;
-        std::copy(bytes->begin(), bytes->end(), st.begin());
+        const X87Value st = array_of<kX87Bytes>(bytes->data());
         return target_.write_x87_register(*regno - unsigned(Reg::St0), st) ? kOk : kRefused;
+    }
+    if (is_xmm(*regno)) {
+        if (bytes->size() != kXmmBytes) return kMalformed;
+        const XmmValue x = array_of<kXmmBytes>(bytes->data());
+        return target_.write_xmm_register(*regno - unsigned(Reg::Xmm0), x) ? kOk : kRefused;
     }
     if (bytes->size() != 4) return kMalformed;
     return target_.write_register(Reg(*regno), load_le32(bytes->data())) ? kOk : kRefused;

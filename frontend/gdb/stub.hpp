@@ -1,6 +1,6 @@
 // The GDB stub: answers the requests of one gdb connection by driving a
 // GdbTarget. All-stop mode, one thread (id 1), i386 registers as
-// target_description.cpp describes them.
+// target_description.cpp describes them (with SSE when the target has it).
 //
 // Replies: "OK"; "" for anything we do not know (gdb then knows it is
 // unsupported); and these errors, whose numbers gdb does not interpret:
@@ -46,6 +46,7 @@ private:
     Reply handle_query(std::string_view packet);
     Reply handle_v(std::string_view packet);
 
+    unsigned register_count();  // 'p'/'P' numbers below it exist
     std::string read_all_registers();
     std::string write_all_registers(std::string_view hex);
     std::string read_one_register(std::string_view args);

@@ -28,21 +28,31 @@ enum class Reg : unsigned {
     Cs, Ss, Ds, Es, Fs, Gs,
     St0, St1, St2, St3, St4, St5, St6, St7,  // 80-bit x87 registers
     Fctrl, Fstat, Ftag, Fiseg, Fioff, Foseg, Fooff, Fop,
+    // Only when the target has SSE (GdbTarget::has_sse):
+    Xmm0, Xmm1, Xmm2, Xmm3, Xmm4, Xmm5, Xmm6, Xmm7,  // 128-bit
+    Mxcsr,
 };
-constexpr unsigned kRegCount = 32;
+constexpr unsigned kRegCount = 32;  // without SSE
+constexpr unsigned kSseRegCount = kRegCount + 9;
 constexpr unsigned kCoreRegCount = 16;  // eax .. gs
 constexpr unsigned kX87Count = 8;       // st0 .. st7
 constexpr unsigned kX87ControlCount = 8;  // fctrl .. fop
 constexpr size_t kX87Bytes = 10;
+constexpr unsigned kXmmCount = 8;
+constexpr size_t kXmmBytes = 16;
 
 // One 80-bit x87 register as FSAVE stores it: 64-bit significand, then
 // sign and exponent, little-endian.
 using X87Value = std::array<uint8_t, kX87Bytes>;
+// One XMM register: its 16 bytes, little-endian (bits 7..0 first).
+using XmmValue = std::array<uint8_t, kXmmBytes>;
 
 struct RegisterFile {
     std::array<uint32_t, kCoreRegCount> core{};  // index: Reg::Eax .. Reg::Gs
     std::array<X87Value, kX87Count> st{};
     std::array<uint32_t, kX87ControlCount> x87_control{};  // index: register number - Reg::Fctrl
+    std::array<XmmValue, kXmmCount> xmm{};  // read and sent only when the target has SSE
+    uint32_t mxcsr = 0;
 };
 
 // The Z/z packet kinds, in their protocol numbering (Z0 .. Z4).
@@ -93,9 +103,9 @@ public:
     // The registers as they are now. Called only while the guest is stopped.
     virtual RegisterFile read_registers() = 0;
 
-    // Sets one 32-bit register (any Reg but St0..St7). What writing a
-    // segment register means (real-mode base, descriptor load) is the
-    // target's business; false when the value cannot be taken (gdb shows
+    // Sets one 32-bit register (any Reg but St0..St7 and Xmm0..Xmm7). What
+    // writing a segment register means (real-mode base, descriptor load) is
+    // the target's business; false when the value cannot be taken (gdb shows
     // an error and the register keeps its value). The stub only writes
     // registers whose value changes, so a 'G' packet that repeats the
     // current segment registers does not reload them.
@@ -103,6 +113,12 @@ public:
 
     // Sets one of st0..st7 (index 0..7); false when there is no FPU.
     virtual bool write_x87_register(unsigned index, const X87Value& value) { return false; }
+
+    // Whether the target has the SSE registers (xmm0-7, mxcsr after the x87
+    // ones): fixed for a session, it decides the target description and the
+    // size of the 'g' packet. MXCSR is written through write_register.
+    virtual bool has_sse() { return false; }
+    virtual bool write_xmm_register(unsigned index, const XmmValue& value) { return false; }
 
     // Copies guest memory at `address` into `out`, stopping at the first
     // byte that cannot be read (unmapped, not present). Returns the number

@@ -69,6 +69,8 @@ void cmd_sregs(Context& ctx, Words w);
 void cmd_cregs(Context& ctx, Words w);
 // commands_fpu.cpp
 void cmd_fpu(Context& ctx, Words w);
+// commands_sse.cpp
+void cmd_sse(Context& ctx, Words w);
 // commands_tables.cpp
 void cmd_gdt(Context& ctx, Words w);
 void cmd_ldt(Context& ctx, Words w);

@@ -47,6 +47,7 @@ constexpr std::array kCommands = {
     CommandSpec{"sregs", "", "sregs", "segment registers with their descriptor caches, LDTR and TR", cmd_sregs},
     CommandSpec{"cregs", "", "cregs", "control and debug registers, GDTR, IDTR, LDTR and TR", cmd_cregs},
     CommandSpec{"fpu", "", "fpu", "the FPU registers", cmd_fpu},
+    CommandSpec{"sse", "xmm", "sse", "the SSE registers: XMM0-XMM7 (as dwords and as doubles) and MXCSR", cmd_sse},
     CommandSpec{"gdt", "", "gdt [SELECTOR]", "the GDT's descriptors, or the one a selector names", cmd_gdt},
     CommandSpec{"ldt", "", "ldt [SELECTOR]", "the current LDT's descriptors, or one of them", cmd_ldt},
     CommandSpec{"idt", "", "idt [VECTOR]", "the IDT's gates (the vector table in real mode), or one of them",

@@ -38,6 +38,7 @@ public:
     std::vector<uint8_t> memory = std::vector<uint8_t>(kMemorySize);
     std::vector<Point> points;
     bool offers_hardware = true;  // false: Z1..Z4 are Unsupported
+    bool sse = false;             // true: xmm0-7 and mxcsr exist too
     uint64_t executed = 0;        // instructions run so far
     std::vector<Reg> register_writes;  // write_register calls that succeeded, in order
     std::function<void()> on_poll;     // called before each interrupt poll, if set
@@ -59,12 +60,22 @@ public:
 
     bool write_register(Reg r, uint32_t value) override {
         if (r >= Reg::St0 && r <= Reg::St7) return false;
-        if (r < Reg::St0) {
+        if (r >= Reg::Xmm0 && (!sse || r != Reg::Mxcsr)) return false;
+        if (r == Reg::Mxcsr) {
+            regs.mxcsr = value;
+        } else if (r < Reg::St0) {
             regs.core[unsigned(r)] = value;
         } else {
             regs.x87_control[unsigned(r) - unsigned(Reg::Fctrl)] = value;
         }
         register_writes.push_back(r);
+        return true;
+    }
+
+    bool has_sse() override { return sse; }
+    bool write_xmm_register(unsigned index, const XmmValue& value) override {
+        if (!sse || index >= kXmmCount) return false;
+        regs.xmm[index] = value;
         return true;
     }
 

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# run_amber_session.sh AMBER ROM GDB_SCRIPT EXPECT OUT_DIR [RUNNER]
+# run_amber_session.sh AMBER ROM GDB_SCRIPT EXPECT OUT_DIR [RUNNER [CPU]]
 #
-# Starts `amber run -S --gdb tcp::0` on ROM (it waits for gdb before the
-# first instruction and says on stderr which port it listens on), runs
+# Starts `amber run -S --gdb tcp::0` on ROM, on a 486 unless CPU names
+# another model (it waits for gdb before the first instruction and says on
+# stderr which port it listens on), runs
 # Debian's gdb in batch mode against it with GDB_SCRIPT, and checks gdb's
 # output against EXPECT: one extended regular expression per line, matched
 # in order. Exit status: 0 pass, 1 fail, 77 skipped because gdb is missing.
 set -uo pipefail
-amber=$1 rom=$2 script=$3 expect=$4 out=$5 runner=${6:-}
+amber=$1 rom=$2 script=$3 expect=$4 out=$5 runner=${6:-} cpu=${7:-486}
 command -v gdb >/dev/null || { echo "gdb is not installed (setup.sh installs it): skipping"; exit 77; }
 mkdir -p "$out"
 rm -f "$out/amber.err" "$out/gdb.out"
 
 # shellcheck disable=SC2086  # RUNNER is a command line
-$runner "$amber" run --cpu 486 --rom "$rom" --serial none --debugcon none -S --gdb tcp::0 \
+$runner "$amber" run --cpu "$cpu" --rom "$rom" --serial none --debugcon none -S --gdb tcp::0 \
   </dev/null >"$out/amber.out" 2>"$out/amber.err" &
 amber_pid=$!
 trap 'kill "$amber_pid" 2>/dev/null' EXIT

@@ -3,6 +3,7 @@ regs
 sregs
 cregs
 fpu
+sse
 u
 u16 f000:f000 3
 u32 ff100 2

@@ -79,6 +79,43 @@ TEST_CASE("x87: an unmasked zero divide sets ES and B, and #MF comes at the next
     CHECK_FALSE(t.exec_fresh(kFwait));
 }
 
+TEST_CASE("x87: with CR0.NE clear a pending error asserts FERR# at the next waiting instruction, which goes on") {
+    Flat32 t(CpuModel::i486, 0);
+    t.cpu().cr0 &= ~cr0_bit::NE;
+    std::vector<bool> edges;
+    t.cpu().set_ferr_output([&](bool level) { edges.push_back(level); });
+    REQUIRE_FALSE(t.exec_fresh(kFninit));
+    t.write16(Flat32::kData, 0x037B);  // ZE unmasked
+    REQUIRE_FALSE(t.exec_fresh(with_disp({0xD9, 0x2D}, Flat32::kData)));  // fldcw [kData]
+    REQUIRE_FALSE(t.exec_fresh(kFldz));
+    REQUIRE_FALSE(t.exec_fresh(kFld1));
+    REQUIRE_FALSE(t.exec_fresh(kFdivStSt1));  // 1 / 0: ZE pending
+    CHECK(edges.empty());                      // not at the instruction that erred...
+    REQUIRE_FALSE(t.exec_fresh(kFnstswAx));
+    CHECK(edges.empty());                      // ...nor at a no-wait one
+    REQUIRE_FALSE(t.exec_fresh(kFld1));        // a waiting one: FERR#, no fault...
+    CHECK(edges == std::vector<bool>{true});
+    CHECK(t.cpu().ferr());
+    CHECK(t.cpu().x87.st(0) == fpu::one(false));  // ...and it executed: 1.0 pushed
+    CHECK(t.cpu().x87.st(1) == fpu::one(false));
+    REQUIRE_FALSE(t.exec_fresh(kFwait));       // still pending: FERR# stays up, no new edge
+    CHECK(edges == std::vector<bool>{true});
+    REQUIRE_FALSE(t.exec_fresh({0xDB, 0xE2})); // FNCLEX drops it
+    CHECK(edges == std::vector<bool>{true, false});
+    CHECK_FALSE(t.cpu().ferr());
+    REQUIRE_FALSE(t.exec_fresh(kFwait));
+    CHECK(edges.size() == 2);
+    // A second error makes a second edge; FNINIT drops it too.
+    REQUIRE_FALSE(t.exec_fresh(with_disp({0xD9, 0x2D}, Flat32::kData)));
+    REQUIRE_FALSE(t.exec_fresh(kFldz));
+    REQUIRE_FALSE(t.exec_fresh(kFld1));
+    REQUIRE_FALSE(t.exec_fresh(kFdivStSt1));
+    REQUIRE_FALSE(t.exec_fresh(kFwait));
+    CHECK(edges == std::vector<bool>{true, false, true});
+    REQUIRE_FALSE(t.exec_fresh(kFninit));
+    CHECK(edges == std::vector<bool>{true, false, true, false});
+}
+
 TEST_CASE("x87: the 386 keeps the coprocessor-less ESC, FCOMI is p6 only") {
     Flat32 old(CpuModel::i386, 0);
     CHECK_FALSE(old.exec_fresh(kFld1));

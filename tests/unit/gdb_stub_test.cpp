@@ -146,6 +146,75 @@ TEST_CASE("gdb stub: the target description comes in pieces and names all 32 reg
     }
 }
 
+TEST_CASE("gdb stub: with SSE the description adds xmm0-7 and mxcsr after the x87 registers", "[gdb]") {
+    FakeTarget t;
+    t.sse = true;
+    auto r = replies_to(t, Script::no_ack().send("qXfer:features:read:target.xml:0,4000"));
+    REQUIRE(r.size() == 1);
+    REQUIRE(r[0][0] == 'l');
+    const std::string xml = r[0].substr(1);
+    CHECK(xml == target_description_xml(true));
+    CHECK(xml != target_description_xml(false));
+    CHECK_THAT(std::string(target_description_xml(false)), !Catch::Contains("i386.sse"));
+    const size_t sse = xml.find("<feature name=\"org.gnu.gdb.i386.sse\">");
+    REQUIRE(sse != std::string::npos);
+    CHECK(sse > xml.find("<reg name=\"fop\""));
+    size_t at = sse;
+    for (const char* name : {"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "mxcsr"}) {
+        const size_t found = xml.find(std::string("<reg name=\"") + name + "\"", at);
+        INFO(name);
+        REQUIRE(found != std::string::npos);
+        at = found;
+    }
+    CHECK_THAT(xml, Catch::Contains("type=\"vec128\"") && Catch::Contains("type=\"i386_mxcsr\""));
+}
+
+TEST_CASE("gdb stub: with SSE 'g', 'G', 'p' and 'P' cover xmm0-7 and mxcsr", "[gdb]") {
+    FakeTarget t;
+    t.sse = true;
+    for (uint8_t k = 0; k < 16; ++k) t.regs.xmm[1][k] = static_cast<uint8_t>(0x10 + k);
+    t.regs.mxcsr = 0x1f80;
+    auto r = replies_to(t, Script::no_ack()
+                               .send("g")
+                               .send("p21")   // xmm1
+                               .send("p28")   // mxcsr
+                               .send("p29")   // nothing past mxcsr
+                               .send("P22=000102030405060708090a0b0c0d0e0f")
+                               .send("P22=0001")
+                               .send("P28=843f0000"));
+    REQUIRE(r.size() == 7);
+    const std::string& g = r[0];
+    const size_t x87_end = (16 * 4 + 8 * 10 + 8 * 4) * 2;
+    REQUIRE(g.size() == x87_end + (8 * 16 + 4) * 2);
+    CHECK(g.substr(x87_end + 32, 32) == "101112131415161718191a1b1c1d1e1f");
+    CHECK(g.substr(g.size() - 8) == "801f0000");
+    CHECK(r[1] == "101112131415161718191a1b1c1d1e1f");
+    CHECK(r[2] == "801f0000");
+    CHECK(r[3] == "E01");
+    CHECK(r[4] == "OK");
+    CHECK(r[5] == "E01");
+    CHECK(r[6] == "OK");
+    CHECK(t.regs.xmm[2][15] == 0x0f);
+    CHECK(t.regs.mxcsr == 0x3f84);
+
+    // 'G' of the SSE size: an xmm register and mxcsr change, the rest does not.
+    std::string g2 = replies_to(t, Script::no_ack().send("g"))[0];
+    g2.replace(x87_end + 7 * 32, 2, "aa");        // xmm7's low byte
+    g2.replace(g2.size() - 8, 8, "801f0000");     // mxcsr
+    t.register_writes.clear();
+    auto w = replies_to(t, Script::no_ack().send("G" + g2).send("G" + g2.substr(0, x87_end)));
+    CHECK(w == std::vector<std::string>{"OK", "E01"});
+    CHECK(t.regs.xmm[7][0] == 0xaa);
+    CHECK(t.regs.mxcsr == 0x1f80);
+    CHECK(t.register_writes == std::vector<Reg>{Reg::Mxcsr});
+}
+
+TEST_CASE("gdb stub: without SSE the xmm numbers do not exist", "[gdb]") {
+    FakeTarget t;
+    auto r = replies_to(t, Script::no_ack().send("p21").send("P28=00000000"));
+    CHECK(r == std::vector<std::string>{"E01", "E01"});
+}
+
 TEST_CASE("gdb stub: other qXfer objects and annexes are refused", "[gdb]") {
     FakeTarget t;
     auto r = replies_to(t, Script::no_ack()
