@@ -258,3 +258,110 @@ TEST_CASE("ACPI tables: the DSDT's \\_S5 package gives SLP_TYP 0, the PM device'
     no_com.com1 = false;
     CHECK_FALSE(contains(build_dsdt(no_com), "COM1"));
 }
+
+// ---------------------------------------------------------------- on the PC board
+
+#include "devices/pci_host.hpp"
+#include "devices/pic8259.hpp"
+#include "devices/piix3.hpp"
+#include "machine/linux_boot.hpp"
+#include "machine/machine.hpp"
+#include "machine/pc.hpp"
+
+namespace {
+
+struct PcBoard {
+    std::unique_ptr<Machine> m;
+    Pc pc;
+    explicit PcBoard(std::vector<uint8_t> rom = {}) {
+        MachineConfig cfg;
+        cfg.cpu = CpuModel::p6;
+        cfg.layout = MachineConfig::Layout::Pc;
+        cfg.extended_ram_bytes = 31u << 20;
+        cfg.rom = std::move(rom);
+        m = std::make_unique<Machine>(cfg);
+        pc = build_pc(*m, PcConfig{});
+        m->reset();
+    }
+    void cfg_write(unsigned fn, unsigned reg, uint32_t v, unsigned size) {
+        m->io().write(0xCF8, 0x80000000u | 1u << 11 | fn << 8 | (reg & 0xFC), 4);
+        m->io().write(static_cast<uint16_t>(0xCFC + (reg & 3)), v, size);
+    }
+    uint32_t cfg_read(unsigned fn, unsigned reg, unsigned size) {
+        m->io().write(0xCF8, 0x80000000u | 1u << 11 | fn << 8 | (reg & 0xFC), 4);
+        return m->io().read(static_cast<uint16_t>(0xCFC + (reg & 3)), size);
+    }
+    bool irq9() const { return pc.pic->irr(1) & 0x02; }
+};
+
+}  // namespace
+
+TEST_CASE("PIIX4 PM on the PC: 00:01.3, SCI on IRQ 9 shared with a PIRQ, S5 ends the run", "[piix4pm]") {
+    PcBoard b(std::vector<uint8_t>(128 * 1024, 0xF4));
+    CHECK(b.cfg_read(3, 0, 4) == 0x71138086u);
+    CHECK((b.cfg_read(0, 0x0E, 1) & 0x80) != 0);  // function 0 says the device has more
+    // What SeaBIOS does.
+    b.cfg_write(3, Piix4Pm::kPmBase, kBase | 1, 4);
+    b.cfg_write(3, Piix4Pm::kPmRegMisc, 1, 1);
+    REQUIRE(b.pc.pm->pm_base() == kBase);
+    IoBus& io = b.m->io();
+    io.write(0x4D1, 0x02, 1);  // IRQ 9 level-triggered, as the OS sets it for the SCI
+    io.write(kBase + 2, Piix4Pm::kPwrBtn, 2);
+    io.write(kBase + 4, Piix4Pm::kSciEn, 2);
+    b.pc.pm->press_power_button();
+    CHECK(b.irq9());
+    // A PCI interrupt routed to IRQ 9 going low does not hide the SCI.
+    b.cfg_write(0, Piix3Isa::kPirqRoute, 9, 1);
+    auto* isa = dynamic_cast<Piix3Isa*>(b.pc.pci->function(1, 0));
+    REQUIRE(isa);
+    IrqLine pirq = isa->pirq(0);
+    pirq.raise();
+    pirq.lower();
+    CHECK(b.irq9());
+    io.write(kBase, Piix4Pm::kPwrBtn, 2);
+    CHECK_FALSE(b.irq9());
+
+    // Soft off: the run ends with PowerOff at the next instruction boundary.
+    io.write(kBase + 4, Piix4Pm::kSciEn | Piix4Pm::kSlpEn | (Piix4Pm::kS5SleepType << 10), 2);
+    const RunResult r = b.m->run(1000);
+    CHECK(r.reason == StopReason::PowerOff);
+    CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("direct Linux boot: ACPI tables in the BIOS area, E820 marks them, PM block enabled", "[piix4pm][acpi]") {
+    PcBoard b;
+    // The smallest bzImage the loader accepts: a setup header and a few bytes of kernel.
+    LinuxImage img;
+    img.kernel.assign(0x1000, 0);
+    img.kernel[0x1F1] = 4;                                   // setup sectors
+    store_le<uint16_t>(img.kernel.data() + 0x1FE, 0xAA55);
+    img.kernel[0x201] = 0x60;                                // header length
+    store_le<uint32_t>(img.kernel.data() + 0x202, 0x53726448);  // "HdrS"
+    store_le<uint16_t>(img.kernel.data() + 0x206, 0x020F);
+    img.kernel[0x211] = 0x01;                                // loaded high
+    store_le<uint32_t>(img.kernel.data() + 0x22C, 0x37FFFFFF);
+    store_le<uint32_t>(img.kernel.data() + 0x238, 255);
+    load_linux(*b.m, img);
+
+    CHECK(b.pc.pm->pm_base() == 0xB000);
+    CHECK(b.pc.pm->interrupt_line() == 9);
+    PhysMemory& mem = b.m->memory();
+    std::vector<uint8_t> rsdp(20);
+    mem.read_block(0xF0000, rsdp);
+    REQUIRE(std::memcmp(rsdp.data(), "RSD PTR ", 8) == 0);
+    CHECK(acpi_checksum(rsdp.data(), 20) == 0);
+    const uint32_t rsdt = le32_at(rsdp, 16);
+    CHECK(rsdt >= 0xE0000);
+    CHECK(rsdt < 0xF0000);
+    CHECK(mem.read<uint32_t>(rsdt) == load_le<uint32_t>(reinterpret_cast<const uint8_t*>("RSDT")));
+    // The zero page's E820 map has the tables' 64 KiB as ACPI data.
+    const uint32_t zp = 0x7000;
+    const unsigned entries = mem.read8(zp + 0x1E8);
+    bool acpi_listed = false;
+    for (unsigned i = 0; i < entries; ++i) {
+        const uint32_t e = zp + 0x2D0 + 20 * i;
+        if (mem.read<uint32_t>(e) == 0xE0000 && mem.read<uint32_t>(e + 8) == 0x10000 && mem.read<uint32_t>(e + 16) == 3)
+            acpi_listed = true;
+    }
+    CHECK(acpi_listed);
+}
