@@ -53,6 +53,9 @@ int exit_status(const RunResult& r) {
     case StopReason::GuestExit: return r.exit_code;
     case StopReason::Requested: return 0;
     case StopReason::GuestReset: return 0;  // -no-reboot: a reboot ends the run, as in QEMU
+    case StopReason::PowerOff:
+        fmt::print(stderr, "amber: guest powered off\n");
+        return 0;
     case StopReason::ScriptEnded:
         if (r.exit_code == kExitScriptFailed) fmt::print(stderr, "amber: {}\n", r.message);
         return r.exit_code;

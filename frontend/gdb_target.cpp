@@ -174,6 +174,7 @@ gdb::StopReason MachineGdbTarget::translate(const Debugger::Stop& s) {
         ended_ = s.machine;
         switch (s.machine.reason) {
         case StopReason::GuestExit: return gdb::StopReason::exited(static_cast<uint8_t>(s.machine.exit_code));
+        case StopReason::PowerOff: return gdb::StopReason::exited(0);
         case StopReason::TripleFault: return gdb::StopReason::of(gdb::StopKind::TripleFault);
         default: return gdb::StopReason::of(gdb::StopKind::Interrupted);  // halted for good, tick limit: look around
         }

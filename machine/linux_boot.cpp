@@ -1,9 +1,12 @@
 #include "machine/linux_boot.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "devices/piix4_pm.hpp"
+#include "machine/acpi_tables.hpp"
 #include "machine/machine.hpp"
 #include "mmu/endian.hpp"
 
@@ -35,8 +38,52 @@ uint16_t le16(const std::vector<uint8_t>& v, size_t at) { return load_le<uint16_
 
 struct E820 {
     uint64_t base, size;
-    uint32_t type;  // 1 RAM, 2 reserved
+    uint32_t type;  // 1 RAM, 2 reserved, 3 ACPI tables
 };
+
+// ACPI, when the board has the PIIX4 power-management function: what
+// SeaBIOS sets up on the same board (PM registers at 0xB000, the tables),
+// so the kernel can power the machine off. The tables go in the BIOS area,
+// which the i440FX's PAM registers switch to RAM as a BIOS would: the RSDP
+// at 0xF0000 (where the kernel scans for it), the rest at 0xE0000.
+constexpr uint16_t kPmBase = 0xB000;
+constexpr uint32_t kAcpiTablesAddr = 0xE0000, kRsdpAddr = 0xF0000;
+
+Piix4Pm* find_pm(Machine& m) {
+    for (const auto& d : m.devices())
+        if (auto* pm = dynamic_cast<Piix4Pm*>(d.get())) return pm;
+    return nullptr;
+}
+
+// A configuration write through mechanism #1, as firmware makes it.
+void pci_config_write8(IoBus& io, uint8_t device, uint8_t function, uint8_t reg, uint8_t value) {
+    io.write(0xCF8, 0x80000000u | uint32_t(device) << 11 | uint32_t(function) << 8 | (reg & 0xFCu), 4);
+    io.write(static_cast<uint16_t>(0xCFC + (reg & 3)), value, 1);
+}
+
+void install_acpi(Machine& m, Piix4Pm& pm, uint64_t ram_end) {
+    pm.enable_pm_block(kPmBase);
+    IoBus& io = m.io();
+    pci_config_write8(io, 0, 0, 0x59, 0x30);  // PAM0: 0xF0000-0xFFFFF read/write RAM
+    pci_config_write8(io, 0, 0, 0x5E, 0x33);  // PAM5: 0xE0000-0xE7FFF
+    pci_config_write8(io, 0, 0, 0x5F, 0x33);  // PAM6: 0xE8000-0xEFFFF
+    AcpiConfig cfg;
+    cfg.rsdp_addr = kRsdpAddr;
+    cfg.tables_addr = kAcpiTablesAddr;
+    cfg.pm_base = kPmBase;
+    cfg.gpe0_base = Piix4Pm::kGpe0Base;
+    cfg.smi_cmd = Piix4Pm::kApmControl;
+    cfg.acpi_enable = Piix4Pm::kAcpiEnable;
+    cfg.acpi_disable = Piix4Pm::kAcpiDisable;
+    cfg.sci_irq = Piix4Pm::kSciIrq;
+    cfg.pci_mem_start = ram_end <= 0x80000000u ? 0x80000000u : static_cast<uint32_t>((ram_end + 0xFFFFFFF) & ~uint64_t(0xFFFFFFF));
+    cfg.com1 = io.handler_at(0x3F8) != nullptr;
+    cfg.com2 = io.handler_at(0x2F8) != nullptr;
+    const AcpiTables t = build_acpi_tables(cfg);
+    if (t.tables.size() > 0x10000) throw KernelError("the ACPI tables do not fit in 64 KiB");
+    m.memory().write_block(kAcpiTablesAddr, t.tables);
+    m.memory().write_block(kRsdpAddr, t.rsdp);
+}
 
 }  // namespace
 
@@ -99,13 +146,16 @@ void load_linux(Machine& m, const LinuxImage& image) {
     zero[bp::kOrigVideoLines] = 25;
     zero[bp::kOrigVideoIsVga] = 1;
     zero[bp::kOrigVideoPoints] = 16;
+    Piix4Pm* pm = find_pm(m);
+    if (pm) install_acpi(m, *pm, ram_end);
     // The memory map a PC BIOS reports.
-    const E820 map[] = {
-        {0, 0x9FC00, 1}, {0x9FC00, 0x400, 2}, {0xF0000, 0x10000, 2}, {0x100000, ram_end - 0x100000, 1},
-        {0xFFFC0000, 0x40000, 2},
-    };
-    zero[bp::kE820Entries] = static_cast<uint8_t>(std::size(map));
-    for (size_t i = 0; i < std::size(map); ++i) {
+    std::vector<E820> map = {{0, 0x9FC00, 1}, {0x9FC00, 0x400, 2}};
+    if (pm) map.push_back({kAcpiTablesAddr, 0x10000, 3});
+    map.push_back({0xF0000, 0x10000, 2});
+    map.push_back({0x100000, ram_end - 0x100000, 1});
+    map.push_back({0xFFFC0000, 0x40000, 2});
+    zero[bp::kE820Entries] = static_cast<uint8_t>(map.size());
+    for (size_t i = 0; i < map.size(); ++i) {
         uint8_t* e = zero.data() + bp::kE820Table + 20 * i;
         store_le<uint64_t>(e, map[i].base);
         store_le<uint64_t>(e + 8, map[i].size);

@@ -41,6 +41,7 @@ enum class StopReason {
     TripleFault,
     Requested,       // the user or the frontend asked to stop
     ScriptEnded,     // an automation script said stop, or one of its waits timed out
+    PowerOff,        // the guest switched the machine off (ACPI soft off, S5)
 };
 
 struct RunResult {

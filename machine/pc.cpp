@@ -26,6 +26,7 @@
 #include "devices/ide_controller.hpp"
 #include "devices/pci_host.hpp"
 #include "devices/piix3.hpp"
+#include "devices/piix4_pm.hpp"
 #include "devices/scsi_cdrom.hpp"
 
 namespace amber {
@@ -144,13 +145,25 @@ Pc build_pc(Machine& m, PcConfig cfg) {
     pc.pci->set_reset_callback([&m](bool) { m.request_reset(); });
     auto* northbridge = m.add_device(std::make_unique<I440fxHost>(
         [&mem](uint32_t base, uint32_t size, bool read_ram, bool write_ram) { mem.set_shadow(base, size, read_ram, write_ram); }));
-    auto* isa = m.add_device(std::make_unique<Piix3Isa>([&pic](unsigned irq, bool level) { pic.set_irq(irq, level); }));
+    // IRQ 9 carries the ACPI SCI and may also be a PIRQ's target: wired-OR.
+    auto irq9 = std::make_shared<SharedIrqLine>(pic.irq(Piix4Pm::kSciIrq));
+    auto* isa = m.add_device(std::make_unique<Piix3Isa>([&pic, pirq9 = irq9->input(0)](unsigned irq, bool level) mutable {
+        if (irq == Piix4Pm::kSciIrq) pirq9.set(level);
+        else pic.set_irq(irq, level);
+    }));
     auto* bay = m.add_device(std::make_unique<MediaBay>());
     pc.ide = m.add_device(std::make_unique<IdeController>(m.io(), mem, pic.irq(kIrqIdePrimary), pic.irq(kIrqIdeSecondary)));
     auto* ide_function = m.add_device(std::make_unique<Piix3Ide>(m.io(), *pc.ide));
     pc.pci->add(0, 0, northbridge);
     pc.pci->add(1, 0, isa);
     pc.pci->add(1, 1, ide_function);
+    // The PIIX4's power-management function, as on QEMU's pc machine: ACPI
+    // soft off ends the run.
+    Piix4Pm::Config pm_cfg{m.io().handler_at(0x3F8) != nullptr, m.io().handler_at(0x2F8) != nullptr, false};
+    pc.pm = m.add_device(std::make_unique<Piix4Pm>(
+        m.io(), m.scheduler(), now, irq9->input(1),
+        [&m] { m.stop(StopReason::PowerOff, 0, "the guest powered the machine off"); }, pm_cfg));
+    pc.pci->add(1, 3, pc.pm);
 
     CmosLayout layout = CmosLayout::for_ram(0x100000 + uint64_t(m.config().extended_ram_bytes));
     for (unsigned slot = 0; slot < 4; ++slot) {
@@ -173,6 +186,9 @@ Pc build_pc(Machine& m, PcConfig cfg) {
     if (!cfg.vga_bios.empty()) pc.fw_cfg->add_file("vgaroms/vgabios.bin", cfg.vga_bios);
     // The firmware's boot menu, off unless asked for (as in QEMU): item 0x0E.
     pc.fw_cfg->add_item(0x000E, {uint8_t(cfg.boot_menu ? 1 : 0), 0});
+    // Sleep states SeaBIOS's ACPI tables offer (bit 7 = offered): S3 and S4
+    // are not, since Amber only models soft off.
+    pc.fw_cfg->add_file("etc/system-states", {0x80, 0x00, 0x00, 0x01, 0x00, 0x80});
 
     wire_serial_ports(m, pic);
 

@@ -29,6 +29,7 @@ class PostCodePort;
 class FwCfg;
 class PciHost;
 class IdeController;
+class Piix4Pm;
 
 struct PcConfig {
     std::vector<uint8_t> vga_bios;                     // empty: no VGA BIOS (the card still works)
@@ -56,6 +57,7 @@ struct Pc {
     FwCfg* fw_cfg = nullptr;
     PciHost* pci = nullptr;
     IdeController* ide = nullptr;
+    Piix4Pm* pm = nullptr;
 };
 
 // Throws std::runtime_error (ImageError for media) when the configuration
