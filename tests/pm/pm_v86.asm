@@ -21,13 +21,7 @@ V86_FS          equ 0x2345
 V86_GS          equ 0x3456
 EMULATED_IN     equ 0x5A        ; what the monitor returns for IN from a denied port
 
-; #GP frame from V86 on the ring-0 stack, after the error code:
-V_ERR           equ 0
-V_EIP           equ 4
-V_CS            equ 8
-V_EFLAGS        equ 12
-V_ESP           equ 16
-V_SS            equ 20
+%include "v86_monitor.inc"     ; the #GP frame (V_ERR..V_SS), v86 stack helpers
 
 [absolute TEST_VARS]
 saved_esp:      resd 1          ; enter_v86's stack, for the monitor's HLT
@@ -173,10 +167,10 @@ v86_monitor:
         jmp     .next1
 .pushf: inc     dword [cnt_pushf]
         call    .flags_image
-        call    .push16
+        call    v86_push16
         jmp     .next1
 .popf:  inc     dword [cnt_popf]
-        call    .pop16
+        call    v86_pop16
         call    .load_flags
         jmp     .next1
 .in:    inc     dword [cnt_in]
@@ -191,12 +185,12 @@ v86_monitor:
 .int:   inc     dword [cnt_int]         ; reflect through the IVT, like a real-mode INT
         movzx   ebx, byte [esi + 1]
         call    .flags_image
-        call    .push16
+        call    v86_push16
         mov     ax, [ebp + V_CS]
-        call    .push16
+        call    v86_push16
         mov     ax, [ebp + V_EIP]
         add     ax, 2
-        call    .push16
+        call    v86_push16
         mov     dword [vif], 0
         movzx   eax, word [ebx * 4]
         mov     [ebp + V_EIP], eax
@@ -204,12 +198,12 @@ v86_monitor:
         mov     [ebp + V_CS], eax
         jmp     .resume
 .iret:  inc     dword [cnt_iret]
-        call    .pop16
+        call    v86_pop16
         movzx   eax, ax
         mov     [ebp + V_EIP], eax
-        call    .pop16
+        call    v86_pop16
         mov     [ebp + V_CS], ax
-        call    .pop16
+        call    v86_pop16
         call    .load_flags
         jmp     .resume
 .hlt:   mov     ax, SEL_DATA0           ; done: back to enter_v86's caller
@@ -237,20 +231,8 @@ v86_monitor:
         and     word [ebp + V_EFLAGS], ~0x0CD5 & 0xFFFF
         or      [ebp + V_EFLAGS], ax
         ret
-.push16:                                ; AX onto the V86 stack
-        movzx   edi, word [ebp + V_SS]
-        shl     edi, 4
-        sub     word [ebp + V_ESP], 2
-        movzx   ecx, word [ebp + V_ESP]
-        mov     [edi + ecx], ax
-        ret
-.pop16:                                 ; AX from the V86 stack
-        movzx   edi, word [ebp + V_SS]
-        shl     edi, 4
-        movzx   ecx, word [ebp + V_ESP]
-        mov     ax, [edi + ecx]
-        add     word [ebp + V_ESP], 2
-        ret
+
+        V86_STACK_HELPERS
 
 ; INT VEC_V86 from V86 with IOPL 3: a ring-0 handler. DS/ES/FS/GS are null
 ; here, so it stores through SS. Sets BX = 0x4242 for the V86 code.

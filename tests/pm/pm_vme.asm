@@ -38,12 +38,7 @@ VEC_SET_VIP     equ 0x44    ; bit set: the monitor sets VIP ("an interrupt is pe
 PROBE_PORT      equ 0x80    ; denied: the monitor records EFLAGS in probe_flags
 V86_SS          equ 0x1000  ; v86 stack 1000:FFF0
 
-V_ERR           equ 0       ; #GP frame from v86 on the ring-0 stack
-V_EIP           equ 4
-V_CS            equ 8
-V_EFLAGS        equ 12
-V_ESP           equ 16
-V_SS            equ 20
+%include "v86_monitor.inc"     ; the #GP frame (V_ERR..V_SS), v86 stack helpers
 
 [absolute TEST_VARS]
 saved_esp:      resd 1
@@ -302,10 +297,10 @@ v86_monitor:
         jmp     .next1
 .pushf: inc     dword [cnt_pushf]
         mov     ax, [ebp + V_EFLAGS]
-        call    .push16
+        call    v86_push16
         jmp     .next1
 .popf:  inc     dword [cnt_popf]        ; the image is dropped; only its IF counts
-        call    .pop16
+        call    v86_pop16
         test    ax, FL_IF
         jz      .next1
         call    .enable
@@ -318,13 +313,13 @@ v86_monitor:
         or      dword [ebp + V_EFLAGS], FL_VIP
         jmp     .next2
 .iret:  inc     dword [cnt_iret]        ; IP, CS, and IF as VIF; VIP cleared
-        call    .pop16
+        call    v86_pop16
         movzx   eax, ax
         mov     [ebp + V_EIP], eax
-        call    .pop16
+        call    v86_pop16
         movzx   eax, ax
         mov     [ebp + V_CS], eax
-        call    .pop16
+        call    v86_pop16
         and     dword [ebp + V_EFLAGS], ~(FL_VIF | FL_VIP)
         test    ax, FL_IF
         jz      .resume
@@ -353,20 +348,8 @@ v86_monitor:
         and     dword [ebp + V_EFLAGS], ~FL_VIP
         or      dword [ebp + V_EFLAGS], FL_VIF
         ret
-.push16:                                ; AX onto the v86 stack
-        movzx   edi, word [ebp + V_SS]
-        shl     edi, 4
-        sub     word [ebp + V_ESP], 2
-        movzx   ecx, word [ebp + V_ESP]
-        mov     [edi + ecx], ax
-        ret
-.pop16:                                 ; AX from the v86 stack
-        movzx   edi, word [ebp + V_SS]
-        shl     edi, 4
-        movzx   ecx, word [ebp + V_ESP]
-        mov     ax, [edi + ecx]
-        add     word [ebp + V_ESP], 2
-        ret
+
+        V86_STACK_HELPERS
 
 ; IDT handlers for INT n from v86 (ring 0, DS null: stores through SS).
 h_int42:                                ; must never run: the bit is clear
