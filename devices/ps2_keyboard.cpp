@@ -158,13 +158,20 @@ bool PS2Keyboard::type_text(std::string_view text) {
             all = false;
             continue;
         }
-        if (stroke->ctrl) press(ps2::Key::LeftCtrl);
-        if (stroke->shift) press(ps2::Key::LeftShift);
-        tap(stroke->key);
-        if (stroke->shift) release(ps2::Key::LeftShift);
-        if (stroke->ctrl) release(ps2::Key::LeftCtrl);
+        type(*stroke);
     }
     return all;
+}
+
+void PS2Keyboard::type(const ps2::Keystroke& k) {
+    using ps2::Key;
+    if (k.ctrl) press(Key::LeftCtrl);
+    if (k.alt) press(Key::LeftAlt);
+    if (k.shift) press(Key::LeftShift);
+    tap(k.key);
+    if (k.shift) release(Key::LeftShift);
+    if (k.alt) release(Key::LeftAlt);
+    if (k.ctrl) release(Key::LeftCtrl);
 }
 
 bool PS2Keyboard::send_keys(std::string_view combos, std::string* error) {

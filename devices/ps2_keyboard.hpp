@@ -42,6 +42,8 @@ public:
     void press(ps2::Key key) { queue_event(key, true); }
     void release(ps2::Key key) { queue_event(key, false); }
     void tap(ps2::Key key) { press(key), release(key); }
+    // A key tapped with its modifiers held around it (Ctrl, Alt, Shift).
+    void type(const ps2::Keystroke& k);
     // ASCII text as a US keyboard types it (Shift held where needed; ESC is
     // Esc, ^A..^Z are Ctrl+letter). Characters with no key are skipped;
     // returns false if there were any.

@@ -45,6 +45,7 @@ struct Keystroke {
     Key key;
     bool shift = false;
     bool ctrl = false;
+    bool alt = false;  // never set by keystroke_for; a terminal's ESC prefix
 };
 std::optional<Keystroke> keystroke_for(char c);
 

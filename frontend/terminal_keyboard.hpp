@@ -21,8 +21,6 @@ public:
     TerminalCharBackend& terminal() { return input_; }
 
 private:
-    void press(const TerminalKey& k);
-
     PS2Keyboard& keyboard_;
     TerminalCharBackend input_;
     TerminalKeyDecoder decoder_;

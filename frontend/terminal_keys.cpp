@@ -83,9 +83,11 @@ void TerminalKeyDecoder::feed(uint8_t byte) {
 }
 
 void TerminalKeyDecoder::flush() {
-    if (seq_.size() == 1) on_key_({Key::Esc});
     // An unfinished longer sequence waits for the rest of its bytes.
-    if (seq_.size() == 1) seq_.clear();
+    if (seq_.size() == 1) {
+        seq_.clear();
+        on_key_({Key::Esc});
+    }
 }
 
 void TerminalKeyDecoder::finish_sequence() {
@@ -114,7 +116,10 @@ void TerminalKeyDecoder::emit_char(uint8_t byte, bool alt) {
         on_key_({Key::Backspace, false, false, alt});
         return;
     }
-    if (auto stroke = ps2::keystroke_for(char(byte))) on_key_({stroke->key, stroke->shift, stroke->ctrl, alt});
+    if (auto stroke = ps2::keystroke_for(char(byte))) {
+        stroke->alt = alt;
+        on_key_(*stroke);
+    }
 }
 
 }  // namespace amber::cli

@@ -11,14 +11,9 @@
 
 namespace amber::cli {
 
-struct TerminalKey {
-    ps2::Key key;
-    bool shift = false, ctrl = false, alt = false;
-};
-
 class TerminalKeyDecoder {
 public:
-    explicit TerminalKeyDecoder(std::function<void(const TerminalKey&)> on_key) : on_key_(std::move(on_key)) {}
+    explicit TerminalKeyDecoder(std::function<void(const ps2::Keystroke&)> on_key) : on_key_(std::move(on_key)) {}
 
     void feed(uint8_t byte);
     // No more bytes for now: a lone ESC was the Esc key (a terminal sends a
@@ -29,7 +24,7 @@ private:
     void finish_sequence();
     void emit_char(uint8_t byte, bool alt);
 
-    std::function<void(const TerminalKey&)> on_key_;
+    std::function<void(const ps2::Keystroke&)> on_key_;
     std::string seq_;  // an escape sequence being read, from its ESC on
 };
 

@@ -6,21 +6,21 @@
 
 #include "frontend/terminal_keys.hpp"
 
-using amber::cli::TerminalKey;
+using amber::ps2::Keystroke;
 using amber::cli::TerminalKeyDecoder;
 using amber::ps2::Key;
 
 namespace {
 
-std::vector<TerminalKey> decode(std::string_view bytes, bool flush = true) {
-    std::vector<TerminalKey> keys;
-    TerminalKeyDecoder d([&](const TerminalKey& k) { keys.push_back(k); });
+std::vector<Keystroke> decode(std::string_view bytes, bool flush = true) {
+    std::vector<Keystroke> keys;
+    TerminalKeyDecoder d([&](const Keystroke& k) { keys.push_back(k); });
     for (char c : bytes) d.feed(static_cast<uint8_t>(c));
     if (flush) d.flush();
     return keys;
 }
 
-bool is(const TerminalKey& k, Key key, bool shift = false, bool ctrl = false, bool alt = false) {
+bool is(const Keystroke& k, Key key, bool shift = false, bool ctrl = false, bool alt = false) {
     return k.key == key && k.shift == shift && k.ctrl == ctrl && k.alt == alt;
 }
 
