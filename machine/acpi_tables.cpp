@@ -13,14 +13,6 @@ namespace {
 using Bytes = std::vector<uint8_t>;
 
 void append(Bytes& out, const Bytes& more) { out.insert(out.end(), more.begin(), more.end()); }
-void put16(Bytes& out, uint16_t v) {
-    out.push_back(static_cast<uint8_t>(v));
-    out.push_back(static_cast<uint8_t>(v >> 8));
-}
-void put32(Bytes& out, uint32_t v) {
-    put16(out, static_cast<uint16_t>(v));
-    put16(out, static_cast<uint16_t>(v >> 16));
-}
 
 // ---------------------------------------------------------------- AML
 // Just the ACPI Machine Language terms the DSDT uses (ACPI 1.0b, 16.2).
@@ -64,10 +56,10 @@ Bytes integer(uint32_t v) {
         b = {kByte, static_cast<uint8_t>(v)};
     } else if (v <= 0xFFFF) {
         b = {kWord};
-        put16(b, static_cast<uint16_t>(v));
+        append_le<uint16_t>(b, static_cast<uint16_t>(v));
     } else {
         b = {kDWord};
-        put32(b, v);
+        append_le<uint32_t>(b, v);
     }
     return b;
 }
@@ -125,8 +117,8 @@ namespace res {
 
 Bytes io(uint16_t base, uint8_t length) {
     Bytes b{0x47, 0x01};  // I/O port, 16-bit decode
-    put16(b, base);
-    put16(b, base);
+    append_le<uint16_t>(b, base);
+    append_le<uint16_t>(b, base);
     b.push_back(1);
     b.push_back(length);
     return b;
@@ -134,18 +126,18 @@ Bytes io(uint16_t base, uint8_t length) {
 
 Bytes irq(unsigned line) {
     Bytes b{0x22};  // IRQ, edge-triggered, active high (no flags byte)
-    put16(b, static_cast<uint16_t>(1u << line));
+    append_le<uint16_t>(b, static_cast<uint16_t>(1u << line));
     return b;
 }
 
 // A window the bridge passes on (producer): bus numbers or I/O ports.
 Bytes word_window(uint8_t type, uint8_t type_flags, uint16_t min, uint16_t max) {
     Bytes b{0x88, 0x0D, 0x00, type, 0x0C, type_flags};  // min and max fixed
-    put16(b, 0);
-    put16(b, min);
-    put16(b, max);
-    put16(b, 0);
-    put16(b, static_cast<uint16_t>(max - min + 1));
+    append_le<uint16_t>(b, 0);
+    append_le<uint16_t>(b, min);
+    append_le<uint16_t>(b, max);
+    append_le<uint16_t>(b, 0);
+    append_le<uint16_t>(b, static_cast<uint16_t>(max - min + 1));
     return b;
 }
 Bytes bus_numbers(uint16_t min, uint16_t max) { return word_window(2, 0, min, max); }
@@ -153,11 +145,11 @@ Bytes io_window(uint16_t min, uint16_t max) { return word_window(1, 0x03, min, m
 
 Bytes memory_window(uint32_t min, uint32_t max) {
     Bytes b{0x87, 0x17, 0x00, 0x00, 0x0C, 0x01};  // memory, min and max fixed, read-write, not cacheable
-    put32(b, 0);
-    put32(b, min);
-    put32(b, max);
-    put32(b, 0);
-    put32(b, max - min + 1);
+    append_le<uint32_t>(b, 0);
+    append_le<uint32_t>(b, min);
+    append_le<uint32_t>(b, max);
+    append_le<uint32_t>(b, 0);
+    append_le<uint32_t>(b, max - min + 1);
     return b;
 }
 
@@ -232,7 +224,7 @@ Bytes fadt(const AcpiConfig& cfg, uint32_t facs_addr, uint32_t dsdt_addr) {
 
 Bytes rsdt(uint32_t fadt_addr) {
     Bytes t = header("RSDT", 1);
-    put32(t, fadt_addr);
+    append_le<uint32_t>(t, fadt_addr);
     finish(t);
     return t;
 }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "mmu/endian.hpp"
+
 namespace amber {
 
 namespace {
@@ -12,9 +14,6 @@ constexpr uint8_t kVersion = 2;  // 2: disk requests, the 0x402 and keyboard cha
 
 // ---- encoding ----
 void put8(std::vector<uint8_t>& o, uint8_t v) { o.push_back(v); }
-void put_le(std::vector<uint8_t>& o, uint64_t v, unsigned bytes) {
-    for (unsigned i = 0; i < bytes; ++i) o.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
 void put_var(std::vector<uint8_t>& o, uint64_t v) {
     do {
         uint8_t b = v & 0x7F;
@@ -76,19 +75,19 @@ private:
 };
 
 void put_checkpoint(std::vector<uint8_t>& o, const TraceCheckpoint& c) {
-    for (uint32_t r : c.regs) put_le(o, r, 4);
-    put_le(o, c.eip, 4);
-    put_le(o, c.eflags, 4);
-    put_le(o, c.cr0, 4);
-    put_le(o, c.cr3, 4);
-    for (uint16_t s : c.selectors) put_le(o, s, 2);
-    put_le(o, c.ram_hash, 8);
+    for (uint32_t r : c.regs) append_le<uint32_t>(o, r);
+    append_le<uint32_t>(o, c.eip);
+    append_le<uint32_t>(o, c.eflags);
+    append_le<uint32_t>(o, c.cr0);
+    append_le<uint32_t>(o, c.cr3);
+    for (uint16_t s : c.selectors) append_le<uint16_t>(o, s);
+    append_le<uint64_t>(o, c.ram_hash);
     put_var(o, c.device_hashes.size());
-    for (uint64_t h : c.device_hashes) put_le(o, h, 8);
+    for (uint64_t h : c.device_hashes) append_le<uint64_t>(o, h);
     put_var(o, c.changed_pages.size());
     for (auto [page, hash] : c.changed_pages) {
         put_var(o, page >> 12);
-        put_le(o, hash, 8);
+        append_le<uint64_t>(o, hash);
     }
 }
 
@@ -198,7 +197,7 @@ TraceWriter::TraceWriter(const TraceHeader& h) {
         put_str(out_, im.role);
         put_str(out_, im.name);
         out_.insert(out_.end(), im.sha256.begin(), im.sha256.end());
-        put_le(out_, im.size, 8);
+        append_le<uint64_t>(out_, im.size);
     }
 }
 
@@ -218,14 +217,14 @@ void TraceWriter::add(const TraceEvent& e) {
         put8(out_, static_cast<uint8_t>(e.c));
         break;
     case TraceEvent::Type::ModeSwitch:
-        put_le(out_, e.a, 4);
+        append_le<uint32_t>(out_, e.a);
         put8(out_, static_cast<uint8_t>(e.b));
         break;
     case TraceEvent::Type::PostCode: put8(out_, static_cast<uint8_t>(e.a)); break;
     case TraceEvent::Type::IoSummary:
         put_var(out_, e.io.size());
         for (const TraceIoCount& c : e.io) {
-            put_le(out_, c.port, 2);
+            append_le<uint16_t>(out_, c.port);
             put_var(out_, c.reads);
             put_var(out_, c.writes);
         }
@@ -233,7 +232,7 @@ void TraceWriter::add(const TraceEvent& e) {
     case TraceEvent::Type::Checkpoint: put_checkpoint(out_, *e.checkpoint); break;
     case TraceEvent::Type::End:
         put8(out_, static_cast<uint8_t>(e.a));
-        put_le(out_, e.b, 4);
+        append_le<uint32_t>(out_, e.b);
         put_str(out_, e.text);
         break;
     case TraceEvent::Type::DiskRequest:

@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace amber {
 
@@ -29,6 +30,15 @@ template <typename T>
 inline void store_le(uint8_t* p, T v) {
     if constexpr (std::endian::native == std::endian::big && sizeof(T) > 1) v = byteswap_value(v);
     std::memcpy(p, &v, sizeof(T));
+}
+
+// Appends v's little-endian bytes: file formats and firmware tables built
+// in a byte vector.
+template <typename T>
+inline void append_le(std::vector<uint8_t>& out, T v) {
+    uint8_t bytes[sizeof(T)];
+    store_le<T>(bytes, v);
+    out.insert(out.end(), bytes, bytes + sizeof(T));
 }
 
 }  // namespace amber
