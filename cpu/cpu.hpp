@@ -190,6 +190,9 @@ public:
         ferr_ = level;
         if (ferr_out_) ferr_out_(level);
     }
+    // A waiting x87 or MMX instruction found an unmasked error pending: #MF
+    // with CR0.NE, else FERR# and the instruction goes on (ops_x87.cpp).
+    void signal_x87_error();
 
     // ---- architectural state (public: handlers, debugger and tests use it) ----
     uint32_t r[9] = {};  // EAX..EDI; r[8] is always zero (absent base/index)

@@ -22,23 +22,6 @@ using fpu::kIndefinite;
 
 // ---------------------------------------------------------------- plumbing
 
-// An unmasked exception is pending (FSW.ES) at a waiting instruction: #MF
-// with CR0.NE=1. With NE=0 the PC way instead: the CPU asserts FERR#, which
-// the board latches onto IRQ13 until software writes port 0xF0.
-//
-// On a real 486 or later the waiting instruction then freezes until IGNNE#
-// (asserted by that port 0xF0 write) lets it go on or the IRQ13 handler's
-// FNCLEX removes the error. Amber does not freeze it: the instruction
-// executes now, ignoring the error as it would under IGNNE#, and IRQ13 is
-// taken at the next instruction boundary (as Bochs and QEMU do). Handlers
-// that write 0xF0, FNCLEX (or inspect FSW) and EOI see the same FPU state;
-// only the return address differs (after the waiting instruction rather
-// than at it), and no instruction is run twice.
-void signal_pending_error(Cpu& c) {
-    if (c.cr0 & cr0_bit::NE) c.fault(vec::MF);
-    c.drive_ferr(true);
-}
-
 // FERR# follows FSW.ES down: dropped once the error is gone (FNCLEX, FNINIT,
 // or a loaded FSW/FCW with nothing unmasked pending), so the next error
 // makes a fresh FERR# edge and a new IRQ13.
@@ -52,7 +35,7 @@ void settle_ferr(Cpu& c) {
 void begin(Cpu& c, bool waits) {
     if (c.cr0 & (cr0_bit::EM | cr0_bit::TS)) c.fault(vec::NM);
     settle_ferr(c);  // ES may have been cleared since (FLDENV, FRSTOR, FNSAVE, FLDCW, FXRSTOR)
-    if (waits && c.x87.error_pending()) signal_pending_error(c);
+    if (waits && c.x87.error_pending()) c.signal_x87_error();
 }
 
 // Remembers the instruction for FNSTENV/FNSAVE (control instructions do not).
@@ -726,7 +709,7 @@ void esc_df(Cpu& c, const Insn& i) {
 void fwait(Cpu& c, const Insn&) {
     if ((c.cr0 & (cr0_bit::MP | cr0_bit::TS)) == (cr0_bit::MP | cr0_bit::TS)) c.fault(vec::NM);
     settle_ferr(c);
-    if (c.x87.error_pending()) signal_pending_error(c);
+    if (c.x87.error_pending()) c.signal_x87_error();
 }
 
 }  // namespace
@@ -742,6 +725,23 @@ void register_x87_ops(OpTableBuilder& b) {
     b.op(0xDD, "esc", kM, &esc_dd);
     b.op(0xDE, "esc", kM, &esc_de);
     b.op(0xDF, "esc", kM, &esc_df);
+}
+
+// An unmasked exception is pending (FSW.ES) at a waiting instruction: #MF
+// with CR0.NE=1. With NE=0 the PC way instead: the CPU asserts FERR#, which
+// the board latches onto IRQ13 until software writes port 0xF0.
+//
+// On a real 486 or later the waiting instruction then freezes until IGNNE#
+// (asserted by that port 0xF0 write) lets it go on or the IRQ13 handler's
+// FNCLEX removes the error. Amber does not freeze it: the instruction
+// executes now, ignoring the error as it would under IGNNE#, and IRQ13 is
+// taken at the next instruction boundary (as Bochs and QEMU do). Handlers
+// that write 0xF0, FNCLEX (or inspect FSW) and EOI see the same FPU state;
+// only the return address differs (after the waiting instruction rather
+// than at it), and no instruction is run twice.
+void Cpu::signal_x87_error() {
+    if (cr0 & cr0_bit::NE) fault(vec::MF);
+    drive_ferr(true);
 }
 
 }  // namespace amber

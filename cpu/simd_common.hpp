@@ -13,14 +13,11 @@ namespace amber::simd {
 
 // MMX: #UD with CR0.EM, #NM with CR0.TS, then a pending unmasked x87
 // exception as a waiting x87 instruction signals it: #MF with CR0.NE, else
-// FERR# and the instruction goes on (see signal_pending_error, ops_x87.cpp).
+// FERR# and the instruction goes on (Cpu::signal_x87_error).
 inline void begin_mmx(Cpu& c) {
     if (c.cr0 & cr0_bit::EM) c.fault(vec::UD);
     if (c.cr0 & cr0_bit::TS) c.fault(vec::NM);
-    if (c.x87.error_pending()) {
-        if (c.cr0 & cr0_bit::NE) c.fault(vec::MF);
-        c.drive_ferr(true);
-    }
+    if (c.x87.error_pending()) c.signal_x87_error();
 }
 // SSE/SSE2 on XMM registers: #UD when the model lacks the extension, with
 // CR0.EM or without CR4.OSFXSR (the OS has not said it saves XMM state);
