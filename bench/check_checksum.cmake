@@ -3,6 +3,7 @@
 # console (port 0xE9).
 #   cmake -DAMBER=<amber> -DCPU=<model> -DROM=<rom> -DEXPECTED=<hex>
 #         [-DARGS="<more amber run options>"] -P check_checksum.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/../tests/empty_input.cmake)
 foreach(var AMBER CPU ROM EXPECTED)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "check_checksum.cmake: ${var} is not set")
@@ -13,7 +14,7 @@ get_filename_component(name ${ROM} NAME_WE)
 
 execute_process(
   COMMAND ${AMBER} run --cpu ${CPU} --rom ${ROM} --serial none --debugcon stdio ${extra}
-  INPUT_FILE /dev/null
+  INPUT_FILE ${EMPTY_INPUT}
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err

@@ -76,8 +76,10 @@ amber_once() {  # amber_once <rom> <tag> [wrapper...]
   a_log="$work/amber-$tag"
   local t0 t1 c0 c1 rc=0
   child_cpu; c0=$cpu_now; t0=$(now)
+  # stdin is an empty pipe, not /dev/null: in some sandboxes (CI's) that is a
+  # plain file other processes write into.
   "$@" "$amber" run "${amber_args[@]}" --rom "$rom" --serial none --debugcon stdio --stats \
-    </dev/null >"$a_log.out" 2>"$a_log.err" || rc=$?
+    < <(:) >"$a_log.out" 2>"$a_log.err" || rc=$?
   t1=$(now); child_cpu; c1=$cpu_now
   a_time=$(elapsed "$t0" "$t1")
   a_cpu=$(elapsed "$c0" "$c1")
@@ -136,7 +138,7 @@ bochs_setup() {
   # client. Use nogui where it exists.
   display='display_library: nogui'
   echo 'display_library: nogui' >"$work/probe.bochsrc"
-  (cd "$work" && timeout 10 bochs -q -f probe.bochsrc </dev/null >probe.log 2>&1) || true
+  (cd "$work" && timeout 10 bochs -q -f probe.bochsrc < <(:) >probe.log 2>&1) || true
   if grep -aq "display library 'nogui' not available" "$work/probe.log"; then
     display='display_library: rfb, options="timeout=0"'
   fi
@@ -191,7 +193,7 @@ bochs_once() {  # bochs_once <tag>
   b_log="$work/bochs-$tag"
   child_cpu; c0=$cpu_now; t0=$(now)
   (cd "$work" && bochs -q -f "$tag.bochsrc" "${bochs_dbg[@]}") \
-    </dev/null >"$b_log.out" 2>"$b_log.err" || true
+    < <(:) >"$b_log.out" 2>"$b_log.err" || true
   t1=$(now); child_cpu; c1=$cpu_now
   b_time=$(elapsed "$t0" "$t1")
   b_cpu=$(elapsed "$c0" "$c1")

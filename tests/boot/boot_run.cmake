@@ -17,6 +17,7 @@
 #   -DSAME_REGION="file:ref:offset:length"  equal bytes in both files
 #   -DSAME_FILE="file:ref"      byte-identical files
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../empty_input.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/../expect_in_order.cmake)
 if(NOT DEFINED RUN_TIMEOUT)
   set(RUN_TIMEOUT 60)  # wall seconds for the amber run (-DRUN_TIMEOUT=n)
@@ -64,7 +65,7 @@ if(AS_NOBODY)
   endif()
 endif()
 execute_process(COMMAND ${runner} ${AMBER} ${args}
-  INPUT_FILE /dev/null
+  INPUT_FILE ${EMPTY_INPUT}
   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc
   TIMEOUT ${RUN_TIMEOUT})
 

@@ -14,7 +14,7 @@ cmd+=" --step 'wait screen \"Select boot device\" 20s' --step 'stop 0'"
 # Typed while SeaBIOS waits (2.5 s of guest time, paced to real time when
 # a person is at the terminal).
 keys() { for _ in 1 2 3 4 5 6; do printf '\033'; sleep 0.3; done; sleep 30; }
-timeout 60 script -qfec "$cmd" /dev/null < <(keys) > "$work/terminal_keys.out" 2>&1 || {
+timeout 60 script -qfec "$cmd" "$work/typescript" < <(keys) > "$work/terminal_keys.out" 2>&1 || {
   echo "amber failed (status $?):"; tail -c 2000 "$work/terminal_keys.out"; exit 1; }
 grep -q "Select boot device" "$dump" || { echo "no boot menu on the screen:"; cat "$dump"; exit 1; }
 echo "the boot menu opened from the terminal's Esc"

@@ -13,9 +13,11 @@ command -v gdb >/dev/null || { echo "gdb is not installed (setup.sh installs it)
 mkdir -p "$out"
 rm -f "$out/amber.err" "$out/gdb.out"
 
+# stdin is an empty pipe, not /dev/null: in some sandboxes (CI's) that is a
+# plain file other processes write into.
 # shellcheck disable=SC2086  # RUNNER is a command line
 $runner "$amber" run --cpu "$cpu" --rom "$rom" --serial none --debugcon none -S --gdb tcp::0 \
-  </dev/null >"$out/amber.out" 2>"$out/amber.err" &
+  < <(:) >"$out/amber.out" 2>"$out/amber.err" &
 amber_pid=$!
 trap 'kill "$amber_pid" 2>/dev/null' EXIT
 port=""
@@ -27,7 +29,7 @@ done
 [ -n "$port" ] || { echo "FAIL: amber did not start its gdb server"; cat "$out/amber.err"; exit 1; }
 
 timeout 60 gdb -batch -nx -ex 'set architecture i386' -ex "target remote 127.0.0.1:$port" -x "$script" \
-  >"$out/gdb.out" 2>&1 </dev/null
+  >"$out/gdb.out" 2>&1 < <(:)
 gdb_status=$?
 wait "$amber_pid"
 amber_status=$?

@@ -40,8 +40,10 @@ done
 [ -s "$out/port" ] || { echo "FAIL: the server did not start"; cat "$out/server.out"; exit 1; }
 port=$(cat "$out/port")
 
+# stdin is an empty pipe, not /dev/null: in some sandboxes (CI's) that is a
+# plain file other processes write into.
 gdb -batch -nx -ex 'set architecture i386' -ex "target remote 127.0.0.1:$port" -x "$script" \
-  >"$out/gdb.out" 2>&1 </dev/null &
+  >"$out/gdb.out" 2>&1 < <(:) &
 gdb_pid=$!
 pids+=("$gdb_pid")
 

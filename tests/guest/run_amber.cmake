@@ -8,12 +8,13 @@
 # contents of SERIAL_FILE, if given -- one after another, in order. "@CPU@"
 # in a line stands for CPU. REJECT_REGEX must not match stdout anywhere.
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../empty_input.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/../expect_in_order.cmake)
 if(NOT DEFINED EXPECT_RC)
   set(EXPECT_RC 0)
 endif()
 if(NOT DEFINED INPUT OR INPUT STREQUAL "")
-  set(INPUT /dev/null)
+  set(INPUT ${EMPTY_INPUT})
 endif()
 separate_arguments(args UNIX_COMMAND "${ARGS}")
 separate_arguments(runner UNIX_COMMAND "${RUNNER}")  # e.g. qemu-user in a cross build

@@ -4,11 +4,12 @@
 # argument diverges, and trace diff names the first event that differs.
 #   cmake -DAMBER=<exe> [-DRUNNER=...] -DGUEST=<dir> -DWORK=<dir> -P linux_trace.cmake
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../empty_input.cmake)
 separate_arguments(runner UNIX_COMMAND "${RUNNER}")
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 function(amber_run)
-  execute_process(COMMAND ${runner} ${AMBER} ${ARGN} INPUT_FILE /dev/null
+  execute_process(COMMAND ${runner} ${AMBER} ${ARGN} INPUT_FILE ${EMPTY_INPUT}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 500)
   set(rc ${rc} PARENT_SCOPE)
   set(out "${out}" PARENT_SCOPE)

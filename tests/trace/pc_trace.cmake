@@ -12,6 +12,7 @@
 #   keys       the same boot with other keys typed: trace diff names the
 #              first keyboard input that differs
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../empty_input.cmake)
 separate_arguments(runner UNIX_COMMAND "${RUNNER}")
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -26,7 +27,7 @@ endif()
 file(SHA256 ${disk} disk_hash)
 
 function(amber_ok)
-  execute_process(COMMAND ${runner} ${AMBER} ${ARGN} INPUT_FILE /dev/null
+  execute_process(COMMAND ${runner} ${AMBER} ${ARGN} INPUT_FILE ${EMPTY_INPUT}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   set(rc ${rc} PARENT_SCOPE)
   set(out "${out}" PARENT_SCOPE)

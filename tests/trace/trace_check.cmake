@@ -6,6 +6,7 @@
 #   damaged    a truncated trace file: check must say so, and fail
 #   insnlog    record with an instruction log of 12 instructions from tick 100
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../empty_input.cmake)
 separate_arguments(runner UNIX_COMMAND "${RUNNER}")
 file(MAKE_DIRECTORY ${WORK})
 set(trace ${WORK}/run.trc)
@@ -18,7 +19,7 @@ set(input_args)
 if(INPUT)
   set(input_args INPUT_FILE ${INPUT})
 else()
-  set(input_args INPUT_FILE /dev/null)
+  set(input_args INPUT_FILE ${EMPTY_INPUT})
 endif()
 
 function(amber_ok)
