@@ -129,7 +129,7 @@ struct Ending {
 Timed run_machine(const MachineOptions& opt, const GdbOptions& g, Ending& ending) {
     MachineExtras extras;
     std::unique_ptr<Machine> machine = build_machine(opt, SerialStdin::Guest, {}, &extras);
-    if (log::get("cpu")->should_log(spdlog::level::trace)) attach_insn_trace(machine->cpu());
+    if (log::get("cpu")->should_log(log::Level::trace)) attach_insn_trace(machine->cpu());
     std::optional<VgaConsole> console;
     if (opt.display && extras.pc.vga && isatty(STDOUT_FILENO)) console.emplace(STDOUT_FILENO);
 

@@ -51,7 +51,7 @@ public:
         int breakpoint = 0;      // the id that hit
         uint32_t address = 0;    // Watch: linear address accessed; Port: the port; Vector: the vector
         bool write = false;      // Watch, Port
-        RunResult machine;       // Machine: why and with which exit code
+        RunResult machine{};     // Machine: why and with which exit code
         std::string describe() const;
     };
 

@@ -187,7 +187,7 @@ std::string TraceEvent::describe() const {
 }
 
 TraceWriter::TraceWriter(const TraceHeader& h) {
-    out_.insert(out_.end(), std::begin(kMagic), std::end(kMagic));
+    out_.assign(std::begin(kMagic), std::end(kMagic));
     put8(out_, kVersion);
     put_str(out_, h.amber_version);
     put_str(out_, h.config);

@@ -62,9 +62,9 @@ struct TraceEvent {
     uint64_t tick = 0;
     uint32_t a = 0, b = 0, c = 0;
     uint64_t lba = 0;  // DiskRequest only
-    std::string text;
-    std::vector<TraceIoCount> io;
-    std::optional<TraceCheckpoint> checkpoint;
+    std::string text{};
+    std::vector<TraceIoCount> io{};
+    std::optional<TraceCheckpoint> checkpoint{};
 
     bool operator==(const TraceEvent&) const;
     std::string describe() const;
