@@ -20,7 +20,7 @@ struct MachineConfig {
     CpuModel cpu = CpuModel::i80286;
     uint32_t ram_bytes = 640 * 1024;       // conventional RAM from address 0
     uint32_t extended_ram_bytes = 0;       // RAM from 1 MiB up (286 and later)
-    std::vector<uint8_t> rom;              // firmware: mapped to end at 1 MiB and at the top of the bus
+    std::vector<uint8_t> rom{};            // firmware: mapped to end at 1 MiB and at the top of the bus
     uint64_t ticks_per_second = 100'000'000;  // virtual instructions per guest second
     bool reboot_on_triple_fault = true;    // as a PC's chipset does; false ends the run instead
     // Bare: the firmware is ROM below 1 MiB (at most 128 KiB). Pc: the image's
