@@ -140,12 +140,18 @@ prepare_sysroot() {
 ((PREPARE_ONLY)) && exit 0
 
 log "configuring and building in $BUILD"
-# The native build's -O2 (and its assertions), without -g: debug information
-# is a quarter of the compile time and nobody debugs these binaries.
+# Without -g: debug information is a quarter of the compile time and nobody
+# debugs these binaries. s390x keeps the native build's -O2 (and its
+# assertions): only there do the byte-swapping paths of load_le/store_le
+# exist, and they should be tested as optimised. aarch64 runs the same code
+# as x86-64 and is here for its compiler and its unsigned char, so it builds
+# at -O1, which compiles in about two thirds of the time.
+OPT=-O2
+[ "$ARCH" = aarch64 ] && OPT=-O1
 cmake -S "$ROOT" -B "$BUILD" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$ROOT/.ci/toolchains/$TRIPLE.cmake" \
   -DAMBER_SYSROOT="$SYSROOT" \
-  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O2 >/dev/null
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="$OPT" >/dev/null
 t0=$SECONDS
 cmake --build "$BUILD" -j "$JOBS"
 log "build took $((SECONDS - t0)) s"
